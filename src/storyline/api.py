@@ -1,0 +1,80 @@
+"""The Python API: ``storyline.open(db)`` gives a :class:`Storyline`; the CLI and web app call only this."""
+from __future__ import annotations
+
+import os
+from typing import Any, Sequence
+
+from .config import Settings, load_settings
+from .errors import NotFoundError
+from .progress import NO_PROGRESS, Progress
+from .records import Article
+from .store import Database, IngestCounts, get_article
+from .store.articles import rows
+
+
+class Storyline:
+    """A storyline database and the operations on it.
+
+    >>> sl = Storyline(":memory:")
+    >>> sl.stats()["articles"]
+    0
+    """
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, settings: Settings | None = None,
+                 *, readonly: bool = False) -> None:
+        self.db = Database(db, readonly=readonly)
+        self.settings = settings or load_settings()
+
+    # -- pipeline -------------------------------------------------------
+    def ingest(self, paths: Sequence[str], progress: Progress = NO_PROGRESS) -> IngestCounts:
+        """Read, clean and store; every record ends stored, duplicate or rejected."""
+        from . import pipeline
+        from .engine import get_engine
+
+        engine = get_engine(self.settings)
+        with engine.mapper() as mapper:
+            return pipeline.ingest(self.db, paths, self.settings, progress, mapper=mapper)
+
+    def build(self, progress: Progress = NO_PROGRESS, only: Sequence[str] | None = None) -> Any:
+        """Dedupe, events, stories, understanding and summaries over what is new."""
+        from . import pipeline
+
+        return pipeline.build(self.db, self.settings, progress, only=only)
+
+    # -- reads ----------------------------------------------------------
+    def article(self, article_id: str) -> Article:
+        art = get_article(self.db, article_id)
+        if art is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return art
+
+    def articles(self, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT id, url, title, date, outlet, language, duplicate_of, event_id, story_id"
+               " FROM articles ORDER BY coalesce(date, '9999'), seq")
+        return rows(self.db, sql + (f" LIMIT {int(limit)}" if limit else ""))
+
+    def rejects(self, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT source, record_id, reason, detail, at FROM rejects ORDER BY seq"
+        return rows(self.db, sql + (f" LIMIT {int(limit)}" if limit else ""))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per table and rejects per reason."""
+        out: dict[str, Any] = {}
+        for table in ("articles", "rejects", "events", "stories", "entities", "quotes", "facts"):
+            out[table] = self.db.scalar(f"SELECT count(*) FROM {table}")
+        out["duplicates"] = self.db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        out["outlets"] = self.db.scalar("SELECT count(DISTINCT outlet) FROM articles")
+        out["reject_reasons"] = {r["reason"]: r["n"] for r in
+                                 rows(self.db, "SELECT reason, count(*) AS n FROM rejects GROUP BY reason")}
+        span = self.db.one("SELECT min(date), max(date) FROM articles")
+        out["first_date"], out["last_date"] = (span[0], span[1]) if span else (None, None)
+        return out
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open(db: str | os.PathLike[str] | None = None, settings: Settings | None = None,  # noqa: A001
+         *, readonly: bool = False) -> Storyline:
+    """Open (creating and migrating if needed) a storyline database."""
+    return Storyline(db, settings, readonly=readonly)

@@ -1,0 +1,142 @@
+"""Foundation commands: ingest, run, articles, show, rejects, stats, export, build."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .output import emit_json, emit_table
+
+
+def _print_counts(counts: Any) -> None:
+    line = (f"read {counts.read} = stored {counts.stored} + duplicates {counts.duplicates}"
+            f" + rejected {counts.rejected}")
+    if counts.reasons:
+        line += "  (" + ", ".join(f"{k}: {v}" for k, v in sorted(counts.reasons.items())) + ")"
+    click.echo(line, err=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_obj
+def ingest(obj: Any, paths: tuple[str, ...], as_json: bool) -> None:
+    """Read, clean and store articles from files, folders, or - (JSONL on stdin)."""
+    sl = obj.open()
+    with obj.progress() as progress:
+        counts = sl.ingest(list(paths), progress)
+    if as_json:
+        emit_json(counts.__dict__)
+    _print_counts(counts)
+
+
+@click.command()
+@click.option("--only", multiple=True, help="Run only these stages.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def build(obj: Any, only: tuple[str, ...], as_json: bool) -> None:
+    """Dedupe, cluster events, chain stories, extract entities and quotes, summarize."""
+    sl = obj.open()
+    with obj.progress() as progress:
+        report = sl.build(progress, only=list(only) or None)
+    if as_json:
+        emit_json(report.stages)
+    else:
+        for name, info in report.stages.items():
+            click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in info.items()), err=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.pass_obj
+def run(obj: Any, paths: tuple[str, ...]) -> None:
+    """The main job: ingest PATHS, build every stage, print the result."""
+    sl = obj.open()
+    with obj.progress() as progress:
+        counts = sl.ingest(list(paths), progress)
+        _print_counts(counts)
+        sl.build(progress)
+    _print_result(sl)
+
+
+def _print_result(sl: Any) -> None:
+    """Articles with their dates and titles, then the timeline where events exist."""
+    emit_table(sl.articles(), ["id", "date", "outlet", "title"], title="Articles")
+    printer = getattr(sl, "print_overview", None)
+    if printer is not None:
+        printer()
+
+
+@click.command()
+@click.option("--limit", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def articles(obj: Any, limit: int | None, as_json: bool) -> None:
+    """List stored articles by date."""
+    data = obj.open(readonly=True).articles(limit)
+    if as_json:
+        emit_json(data)
+    else:
+        emit_table(data, ["id", "date", "outlet", "language", "title"])
+
+
+@click.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The record with its clean text beside the raw text.")
+@click.pass_obj
+def show(obj: Any, article_id: str, as_json: bool) -> None:
+    """Show one article."""
+    art = obj.open(readonly=True).article(article_id)
+    record = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in art.__dict__.items()}
+    if as_json:
+        emit_json(record)
+        return
+    for key in ("id", "title", "date", "outlet", "language", "url", "event_id", "story_id", "duplicate_of"):
+        if record.get(key):
+            click.echo(f"{key:>12}: {record[key]}")
+    click.echo("")
+    click.echo(art.text)
+
+
+@click.command()
+@click.option("--limit", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def rejects(obj: Any, limit: int | None, as_json: bool) -> None:
+    """List input records that were not stored, with the reason."""
+    data = obj.open(readonly=True).rejects(limit)
+    if as_json:
+        emit_json(data)
+    else:
+        emit_table(data, ["source", "record_id", "reason", "detail"])
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stats(obj: Any, as_json: bool) -> None:
+    """Counts of articles, rejects, events, stories, entities."""
+    data = obj.open(readonly=True).stats()
+    if as_json:
+        emit_json(data)
+    else:
+        for key, value in data.items():
+            click.echo(f"{key:>15}: {value}")
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["articles", "events", "stories", "entities", "quotes", "facts"]))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", "output", required=True, help="File to write (- for stdout).")
+@click.pass_obj
+def export(obj: Any, kind: str, fmt: str, output: str) -> None:
+    """Export articles, events, stories, entities, quotes or facts as JSONL or CSV."""
+    from ..export import export_rows
+
+    n = export_rows(obj.open(readonly=True), kind, fmt, output)
+    click.echo(f"wrote {n} {kind} to {output}", err=True)
+
+
+def register(group: click.Group) -> None:
+    for command in (ingest, build, run, articles, show, rejects, stats, export):
+        group.add_command(command)

@@ -1,0 +1,95 @@
+"""The ``storyline`` command: a group whose commands live in one module per stage.
+
+A user's mistake (missing file, bad flag, unreadable DB) prints one line on
+stderr and exits 1; only real bugs keep a traceback.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from ..errors import StorylineError
+
+# Modules that add commands to the group, each exposing ``register(group)``.
+COMMAND_MODULES = [
+    "storyline.cli.core",
+    "storyline.cli.events",
+    "storyline.cli.understand",
+    "storyline.cli.web",
+    "storyline.cli.bench",
+]
+
+
+class Context:
+    """What every command needs: where the DB is and the settings."""
+
+    def __init__(self, db: str | None, config: str | None, quiet: bool) -> None:
+        self.db_path = db
+        self.config_path = config
+        self.quiet = quiet
+        self._sl: Any = None
+
+    def open(self, readonly: bool = False) -> Any:
+        """Open the storyline DB once per command."""
+        if self._sl is None:
+            import storyline
+            from ..config import load_settings
+
+            self._sl = storyline.open(self.db_path, load_settings(self.config_path), readonly=readonly)
+        return self._sl
+
+    def progress(self) -> Any:
+        from ..progress import Progress
+
+        return Progress(enabled=False if self.quiet else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="STORYLINE_DB", default=None, help="SQLite database (default ./storyline.db or $STORYLINE_DB).")
+@click.option("--config", "config", default=None, help="TOML settings file (default ./storyline.toml if present).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.version_option(package_name="storyline")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, config: str | None, quiet: bool) -> None:
+    """storyline: what happened, when, who said what, who reported it, and what came before."""
+    ctx.obj = Context(db, config, quiet)
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(cli)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the group, turning StorylineError into one line and exit code 1."""
+    try:
+        cli.main(args=argv, prog_name="storyline", standalone_mode=False)
+    except StorylineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code if exc.exit_code else 1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

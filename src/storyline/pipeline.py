@@ -1,0 +1,113 @@
+"""The whole flow, top to bottom: read → clean → store, then build the later stages.
+
+Each step is a small named function. ``ingest`` streams records in batches,
+so a corpus never sits in memory, and commits each batch in one
+transaction, so a killed run loses at most the batch in flight. ``build``
+runs every later stage over what is new since its last run.
+"""
+from __future__ import annotations
+
+import importlib
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .config import Settings
+from .errors import RecordError
+from .progress import NO_PROGRESS, Progress
+from .records import Article, RawDocument, Reject
+from .store import Database, IngestCounts, write_batch
+from .store.articles import end_run, start_run
+
+BATCH_SIZE = 500
+
+# Later stages, in data-flow order: (name, module exposing ``run(db, settings, progress)``).
+BUILD_STAGES: list[tuple[str, str]] = [
+    ("dedupe", "storyline.dedupe"),
+    ("events", "storyline.events"),
+    ("stories", "storyline.stories"),
+    ("understand", "storyline.understand"),
+    ("summarize", "storyline.summarize"),
+]
+
+
+def read_documents(paths: Sequence[str], settings: Settings) -> Iterator[RawDocument | Reject]:
+    """Every input record from every path, as a raw document or a reject."""
+    from .read import iter_documents
+
+    return iter_documents(paths, **settings.section("ingest"))
+
+
+def clean_document(raw: RawDocument, settings: Settings) -> Article | Reject:
+    """Turn one raw record into a clean article, or a reject that says why not."""
+    from .clean import make_article
+
+    try:
+        return make_article(raw, **settings.section("clean"))
+    except RecordError as exc:
+        return Reject(raw.source, exc.reason, exc.detail, raw.id)
+
+
+def clean_batch(batch: list[RawDocument | Reject], settings: Settings,
+                mapper: Callable[..., Iterable[Any]] | None = None) -> tuple[list[Article], list[Reject]]:
+    """Clean a batch (optionally through a parallel ``mapper``) and split articles from rejects."""
+    raws = [r for r in batch if isinstance(r, RawDocument)]
+    rejects = [r for r in batch if isinstance(r, Reject)]
+    if mapper is None:
+        results: Iterable[Article | Reject] = (clean_document(r, settings) for r in raws)
+    else:
+        results = mapper(clean_document, raws, itertools.repeat(settings))
+    articles = []
+    for result in results:
+        (rejects if isinstance(result, Reject) else articles).append(result)
+    return articles, rejects
+
+
+def ingest(db: Database, paths: Sequence[str], settings: Settings, progress: Progress = NO_PROGRESS,
+           mapper: Callable[..., Iterable[Any]] | None = None, batch_size: int = BATCH_SIZE) -> IngestCounts:
+    """Read, clean and store every record under ``paths``; return the counts."""
+    run_id = start_run(db, "ingest", list(paths))
+    total = IngestCounts()
+    with progress.task("ingest") as advance:
+        stream = read_documents(paths, settings)
+        while batch := list(itertools.islice(stream, batch_size)):
+            articles, rejects = clean_batch(batch, settings, mapper)
+            total.add(write_batch(db, articles, rejects, run_id))
+            advance(len(batch))
+    end_run(db, run_id)
+    return total
+
+
+@dataclass
+class BuildReport:
+    """What each stage of a build did (stage name → its own small dict)."""
+
+    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def available_stages() -> list[tuple[str, Any]]:
+    """The build stages whose module is present, in order."""
+    found = []
+    for name, module_name in BUILD_STAGES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        if hasattr(module, "run"):
+            found.append((name, module))
+    return found
+
+
+def build(db: Database, settings: Settings, progress: Progress = NO_PROGRESS,
+          only: Sequence[str] | None = None) -> BuildReport:
+    """Run every later stage over what is new since its last run."""
+    report = BuildReport()
+    run_id = start_run(db, "build", list(only or []))
+    for name, module in available_stages():
+        if only and name not in only:
+            continue
+        report.stages[name] = module.run(db, settings, progress) or {}
+    end_run(db, run_id)
+    return report

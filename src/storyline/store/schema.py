@@ -1,0 +1,162 @@
+"""Versioned migrations, applied in order and recorded in ``migrations``.
+
+Version ranges belong to stages so that parallel work never collides:
+1-99 foundation (articles, rejects, runs), 100-199 events and stories,
+200-299 understanding, 300-399 web, 400-499 engines.
+"""
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "articles, rejects, ingest runs, full-text index", """
+CREATE TABLE articles (
+    seq          INTEGER PRIMARY KEY,           -- ingest order; stages keep watermarks on it
+    id           TEXT NOT NULL UNIQUE,
+    url          TEXT,
+    url_key      TEXT,                          -- normalized URL for idempotent re-reads
+    title        TEXT,
+    date         TEXT,                          -- publication date, ISO
+    date_source  TEXT,
+    outlet       TEXT,
+    language     TEXT,
+    text         TEXT NOT NULL,                 -- clean text
+    raw_text     TEXT,
+    source       TEXT,
+    content_hash TEXT NOT NULL,
+    ingested_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+    duplicate_of TEXT,
+    event_id     TEXT,
+    story_id     TEXT
+);
+CREATE UNIQUE INDEX articles_url_key ON articles(url_key) WHERE url_key IS NOT NULL;
+CREATE INDEX articles_hash ON articles(content_hash);
+CREATE INDEX articles_date ON articles(date);
+CREATE INDEX articles_event ON articles(event_id);
+CREATE INDEX articles_outlet ON articles(outlet);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='seq', tokenize='porter unicode61'
+);
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+
+CREATE TABLE rejects (
+    seq       INTEGER PRIMARY KEY,
+    source    TEXT NOT NULL,
+    record_id TEXT,
+    reason    TEXT NOT NULL,
+    detail    TEXT,
+    run_id    INTEGER,
+    at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE INDEX rejects_reason ON rejects(reason);
+
+CREATE TABLE runs (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,                   -- ingest | build
+    started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+    ended_at   TEXT,
+    n_read     INTEGER DEFAULT 0,
+    n_stored   INTEGER DEFAULT 0,
+    n_duplicates INTEGER DEFAULT 0,
+    n_rejected INTEGER DEFAULT 0,
+    args       TEXT
+);
+
+-- small key/value state: stage watermarks and serialized model state
+CREATE TABLE state (
+    key   TEXT PRIMARY KEY,
+    value BLOB
+);
+"""),
+    (100, "events and stories", """
+CREATE TABLE events (
+    id         TEXT PRIMARY KEY,
+    title      TEXT,
+    date       TEXT,
+    start      TEXT,
+    end        TEXT,
+    place      TEXT,
+    keywords   TEXT,                            -- JSON list
+    n_articles INTEGER DEFAULT 0,
+    n_outlets  INTEGER DEFAULT 0,
+    story_id   TEXT,
+    first_seq  INTEGER                          -- seq of the article that opened it
+);
+CREATE INDEX events_story ON events(story_id);
+CREATE INDEX events_date ON events(date);
+
+CREATE TABLE stories (
+    id        TEXT PRIMARY KEY,
+    title     TEXT,
+    start     TEXT,
+    end       TEXT,
+    entities  TEXT,                             -- JSON list of names
+    n_events  INTEGER DEFAULT 0
+);
+"""),
+    (200, "entities, mentions, quotes, facts, summaries", """
+CREATE TABLE entities (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    type      TEXT NOT NULL,
+    aliases   TEXT,                             -- JSON list
+    roles     TEXT,                             -- JSON list
+    mentions  INTEGER DEFAULT 0
+);
+CREATE INDEX entities_name ON entities(name);
+
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL,
+    entity_id  TEXT,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    label      TEXT
+);
+CREATE INDEX mentions_article ON mentions(article_id);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+
+CREATE TABLE quotes (
+    id                TEXT PRIMARY KEY,
+    text              TEXT NOT NULL,
+    article_id        TEXT NOT NULL,
+    start             INTEGER,
+    end               INTEGER,
+    speaker           TEXT,
+    speaker_entity_id TEXT,
+    group_id          TEXT,
+    event_id          TEXT
+);
+CREATE INDEX quotes_article ON quotes(article_id);
+CREATE INDEX quotes_speaker ON quotes(speaker_entity_id);
+CREATE INDEX quotes_event ON quotes(event_id);
+
+CREATE TABLE facts (
+    id            TEXT PRIMARY KEY,
+    event_id      TEXT NOT NULL,
+    text          TEXT NOT NULL,
+    sentences     TEXT,                         -- JSON list of {article_id, outlet, text}
+    outlets       TEXT,                         -- JSON list
+    single_outlet INTEGER DEFAULT 0,
+    disagreement  TEXT                          -- JSON list
+);
+CREATE INDEX facts_event ON facts(event_id);
+
+CREATE TABLE summaries (
+    event_id   TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    outlet     TEXT,
+    PRIMARY KEY (event_id, position)
+);
+"""),
+]
