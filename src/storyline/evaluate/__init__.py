@@ -1,0 +1,1 @@
+"""Evaluation against labelled corpora: clustering metrics, dataset loaders, baselines."""
