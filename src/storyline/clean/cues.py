@@ -1,0 +1,117 @@
+"""Small lexicons of generic web-boilerplate cues, one compiled pattern per kind.
+
+These are the phrases that web page templates put around an article in any
+outlet (comment-section headers, "read more" link cues, photo credits,
+connection banners, share buttons), not sentences from any one document.
+Each pattern is only a *cue*: the line classifier in ``boilerplate.py`` also
+checks the line's shape (length, final punctuation, position) before it drops
+anything, so a news sentence that happens to contain a cue word stays.
+"""
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# Start of a reader-comment section: a count header ("COMMENTS (3)", "12 comments"),
+# a call to comment, moderation notices, reply widgets.  Everything after the
+# first one that follows the body is the comment thread, not the article.
+COMMENT_SECTION = re.compile(
+    r"^(?:\d+\s+)?(?:reader\s+)?comments?\s*(?:\(\d+\)|:)?\s*$"
+    r"|^(?:leave|post|add|write|submit|show|view|load|read|see)\s+(?:a|your|the|all|more)?\s*"
+    r"(?:\d+\s+)?(?:comments?|replies|reply|responses)\b"
+    r"|^comments?\s+(?:are|is)\s+(?:moderated|closed|disabled|welcome)"
+    r"|^(?:replying|reply)\s+to\b"
+    r"|^(?:join|start)\s+the\s+(?:discussion|conversation|debate)"
+    r"|^(?:be\s+the\s+first\s+to\s+comment|no\s+comments\s+yet)"
+    r"|^comment\s+(?:policy|guidelines|rules)\b"
+    r"|^(?:\d+\s+)?(?:responses?|replies)\s+to\b",
+    _I,
+)
+
+# A link to another article: the cue, then (usually) a headline.
+CROSS_LINK_WITH_SEPARATOR = re.compile(
+    r"^(?:read\s+more|also\s+read|read\s+also|see\s+also|also\s+see|related(?:\s+(?:news|articles?|stories|reading|coverage))?"
+    r"|recommended|more\s+(?:on|from)\s+[\w ]{1,30}|must\s+read|don'?t\s+miss|watch|listen|read|suggested(?:\s+reading)?"
+    r"|further\s+reading|in\s+(?:pictures|photos|video)|trending|top\s+stories|latest)\s*[:|>»\-–—]\s*\S",
+    _I,
+)
+# The same cues without a separator ("Read India denies ...", "Also read Pakistan ...");
+# only a cue when what follows looks like a headline (checked by the classifier).
+CROSS_LINK_BARE = re.compile(
+    r"^(?i:read\s+more|also\s+read|read\s+also|see\s+also|also\s+see|read|must\s+read|don'?t\s+miss)\s+(?=[A-Z0-9‘“\"'])",
+)
+
+# Photo/video credits and captions ending in one: "PHOTO: REUTERS", "Photo Courtesy: X",
+# "(File photo)", "Image credit: ...", "Getty Images".
+PHOTO_CREDIT = re.compile(
+    r"\b(?:photos?|photograph|images?|pictures?|pics?|videos?|graphics?|illustrations?|file\s+photo|screen\s*(?:shot|grab))"
+    r"\s*(?:courtesy|credits?|source|by)?\s*[:|/©]\s*\S"
+    r"|\b(?:photos?|images?|pictures?)\s+(?:courtesy|credits?)\b"
+    r"|\b(?:photos?|images?|pictures?)\s+by\s+[A-Z]"
+    r"|\((?:file\s+)?(?:photos?|images?|pictures?)\b[^)]*\)\s*$"
+    r"|\bgetty\s+images\b|\bshutterstock\b|©",
+    _I,
+)
+
+# Banners and chrome of the page's own interface: connection/retry notices,
+# ad labels, share buttons, newsletter prompts, navigation skips.
+INTERFACE_CHROME = re.compile(
+    r"\b(?:can'?t|cannot|could\s+not|unable\s+to)\s+(?:connect|load)\b|\bretry\b|\btry\s+again\b"
+    r"|\b(?:you\s+are|you're)\s+offline\b|\bcheck\s+your\s+(?:internet\s+)?connection\b"
+    r"|^(?:advertisement|advertising|sponsored(?:\s+content)?|ad|story\s+continues\s+below(?:\s+advertisement)?)$"
+    r"|^(?:share|share\s+this(?:\s+(?:article|story|post))?|tweet|email|e-mail|print|whatsapp|facebook|twitter|linkedin|reddit|copy\s+link)"
+    r"(?:\s*[|,/·•]?\s*(?:share|tweet|email|e-mail|print|whatsapp|facebook|twitter|linkedin|reddit|copy\s+link))*$"
+    r"|\b(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\s+(?:\w+\s+)?newsletter"
+    r"|^follow\s+(?:us|@?\w+)\s+on\b|\benable\s+javascript\b|\bskip\s+to\s+(?:main\s+)?content\b"
+    r"|^loading\.{0,3}$|^(?:click|tap)\s+here\b|^(?:sign\s+in|log\s+in|register|subscribe)(?:\s+(?:now|today))?$",
+    _I,
+)
+
+# Social-media embeds: tweet picture links, short links, the signature line
+# of an embedded tweet ("— Name (@handle) April 6, 2021"), Instagram captions.
+SOCIAL_EMBED = re.compile(
+    r"pic\.twitter\.com/|https?://t\.co/|twitter\.com/\w+/status|x\.com/\w+/status"
+    r"|^\s*[—–-]+\s*.{0,80}\(@\w{1,30}\)"
+    r"|\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\s*$"
+    r"|^a\s+post\s+shared\s+by\b",
+    _I,
+)
+
+# Byline / timestamp cues: "By Jane Doe", "Published: ...", "Updated 2 hours ago".
+BYLINE_CUE = re.compile(
+    r"^by\s+[A-Z]|^(?:published|updated|posted|last\s+updated|first\s+published)\b\s*(?:on|at|:)?"
+    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b",
+    _I,
+)
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# A calendar date in the common news spellings, with an optional clock time.
+DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+    r"(?:\s*(?:,|at|-|\|)?\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?",
+    _I,
+)
+
+# A labelled keyword list: "Tags: a, b, c", "Topics: ...", "Filed under: ...".
+TAG_LABEL = re.compile(r"^(?:tags?|topics?|keywords?|filed\s+under|categories|more\s+about)\s*[:|]", _I)
+
+# Arrows and delta signs used by market tickers and score widgets.
+TICKER_SYMBOLS = re.compile(r"[▲▼△▽↑↓⬆⬇]")
+
+# A dateline standing on its own line ("ISLAMABAD:", "NEW DELHI -"): it belongs
+# to the paragraph below, so it is joined to it rather than dropped.
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?\s*[:—–-]$")
+
+BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙■□➤►\-*–]|\d{1,2}[.)])\s+")
+
+# English function words: a sentence has many, a keyword/tag list has almost none.
+STOPWORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as into about over after before "
+    "is are was were be been being has have had do does did will would shall should can could may might must "
+    "that this these those it its he she they we you i his her their our your them him us "
+    "not no so than then there here which who whom whose what when where why how also said says".split()
+)
