@@ -7,8 +7,10 @@ model (a local path, or a name already in the local cache).
 from __future__ import annotations
 
 import os
+import queue
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -39,14 +41,23 @@ class Encoder:
 
     ``device`` is ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
     ``max_length`` caps tokens per text: news leads carry the happening.
+    ``pipelined`` (default: on for CUDA, off for CPU) feeds the model from
+    parallel tokenizer threads, length-sorted batches and pinned memory, in
+    fp16 on CUDA: plain ``encode`` tokenizes on one thread while the GPU
+    waits, which measured ~2.3k docs/s on an H100 against ~33k for the model.
     """
 
     def __init__(self, model: str | None = None, device: str = "auto", batch_size: int = 64,
-                 max_length: int = 256) -> None:
+                 max_length: int = 256, pipelined: bool | None = None, gpu_batch_size: int = 512,
+                 tokenizer_threads: int | None = None, half: bool = True) -> None:
         self.model = model or DEFAULT_MODEL
         self.device = device
         self.batch_size = batch_size
         self.max_length = max_length
+        self.pipelined = pipelined
+        self.gpu_batch_size = gpu_batch_size
+        self.tokenizer_threads = tokenizer_threads
+        self.half = half
         self._st: Any = None
 
     def _load(self) -> Any:
@@ -69,19 +80,95 @@ class Encoder:
             except Exception as exc:  # translate loader errors where they enter our code
                 raise DependencyError(f"cannot load embedding model {self.model!r} offline: {exc}") from exc
             self._st.max_seq_length = self.max_length
+            if self._use_pipeline() and self.half and self._st.device.type == "cuda":
+                self._st.half()
         return self._st
+
+    def _use_pipeline(self) -> bool:
+        """Pipelined feeding when asked, else exactly when the model runs on CUDA."""
+        if self.pipelined is not None:
+            return self.pipelined
+        if self.device == "cpu":
+            return False
+        if self.device.startswith("cuda"):
+            return True
+        try:
+            import torch
+        except ImportError:
+            return False
+        return bool(torch.cuda.is_available())
 
     @property
     def dimension(self) -> int:
-        return int(self._load().get_sentence_embedding_dimension())
+        return _dimension(self._load())
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` as rows of a float32 matrix with unit length."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        vectors = self._load().encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
-                                      normalize_embeddings=True, show_progress_bar=False)
+        st = self._load()
+        if self._use_pipeline():
+            return self._encode_pipelined(st, list(texts))
+        vectors = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
+                            normalize_embeddings=True, show_progress_bar=False)
         return vectors.astype(np.float32, copy=False)
+
+    # -- the pipelined (GPU) path ----------------------------------------
+    def _encode_pipelined(self, st: Any, texts: list[str]) -> np.ndarray:
+        """Tokenize batch k+1.. on threads while the model runs batch k; rows come back in input order."""
+        import torch
+
+        # A wordpiece covers at least one character, and real text averages 4-6
+        # characters a token, so cutting at 16 characters a token keeps every
+        # token the model would see while sparing the tokenizer whole articles.
+        cap = self.max_length * 16
+        clipped = [t[:cap] for t in texts]
+        order = np.argsort([-len(t) for t in clipped], kind="stable")  # longest first: little padding
+        batches = [order[i:i + self.gpu_batch_size] for i in range(0, len(order), self.gpu_batch_size)]
+        out = np.empty((len(texts), _dimension(st)), dtype=np.float32)
+        device = st.device
+        with torch.inference_mode():
+            for idx, features in self._prefetch(st, clipped, batches, device):
+                emb = st(features)["sentence_embedding"].float()
+                emb = torch.nn.functional.normalize(emb, p=2, dim=1)
+                out[idx] = emb.cpu().numpy()
+        return out
+
+    def _prefetch(self, st: Any, texts: list[str], batches: list[np.ndarray],
+                  device: Any) -> Iterator[tuple[np.ndarray, dict[str, Any]]]:
+        """Yield (row indices, features on the device), tokenized ahead by a thread pool."""
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
+        threads = self.tokenizer_threads or max(1, min(16, (os.cpu_count() or 2) - 1))
+        pin = device.type == "cuda"
+        # The model's own preprocessing (``tokenize`` before sentence-transformers 6),
+        # so lower-casing, truncation and special tokens match plain ``encode``.
+        prepare = getattr(st, "preprocess", None) or st.tokenize
+
+        def tokenize(idx: np.ndarray) -> dict[str, Any]:
+            # HF fast tokenizers release the GIL in batch calls, so threads run in parallel.
+            feats = prepare([texts[i] for i in idx])
+            return {k: (v.pin_memory() if pin and hasattr(v, "pin_memory") else v) for k, v in feats.items()}
+
+        ahead = max(2, threads * 2)
+        with ThreadPoolExecutor(threads) as pool:
+            pending: queue.SimpleQueue[Any] = queue.SimpleQueue()
+            for k in range(min(ahead, len(batches))):
+                pending.put(pool.submit(tokenize, batches[k]))
+            nxt = min(ahead, len(batches))
+            for k in range(len(batches)):
+                feats = pending.get().result()
+                if nxt < len(batches):
+                    pending.put(pool.submit(tokenize, batches[nxt]))
+                    nxt += 1
+                on_device = {key: (v.to(device, non_blocking=True) if hasattr(v, "to") else v)
+                             for key, v in feats.items()}
+                yield batches[k], on_device
+
+
+def _dimension(st: Any) -> int:
+    """Vector size, under either name sentence-transformers has used for it."""
+    getter = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+    return int(getter())
 
 
 @lru_cache(maxsize=4)
