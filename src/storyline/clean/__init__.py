@@ -1,0 +1,113 @@
+"""Cleaning: a raw document becomes an :class:`Article`, or a ``RecordError`` that says why not.
+
+``make_article`` reads top to bottom as the steps it takes: get the page
+text (extracting it from HTML when needed), check it is text at all, remove
+noise lines, then find title, date, outlet and language, and hash the
+content for idempotent storage.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from ..errors import ConfigError, RecordError
+from ..records import Article, RawDocument
+from . import metadata
+from .encoding import repair_mojibake
+
+# One sentence of news is ~100 characters; less than that is a stub, a caption or an error page.
+MIN_CHARS = 100
+# 1 M characters is ~150k words, ten times the longest long-form feature; above that it is not an article.
+MAX_CHARS = 1_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NORMALIZE = re.compile(r"\W+")
+
+
+def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHARS) -> Article:
+    """Clean one raw document into an article; raise ``RecordError`` (empty, binary, too-short, …) when it is none."""
+    _check_options(min_chars, max_chars)
+    page = _extract(raw) if raw.html is not None and not (raw.text or "").strip() else None
+    raw_text = page.text if page is not None else (raw.text or "")
+    check_text(raw_text, max_chars, html=page is not None)
+    raw_text = repair_mojibake(raw_text)
+    url = raw.url or (page.url if page else None)
+    outlet = raw.outlet or (page.outlet if page else None) or metadata.outlet_from_url(url)
+    cleaned = _clean(raw_text, outlet) if page is None else None
+    text = cleaned.text if cleaned is not None else raw_text.strip()
+    if len(text) < min_chars:
+        raise RecordError("too-short", f"{len(text)} characters of text after cleaning (< clean.min_chars={min_chars})")
+    title = choose_title(raw.title, (cleaned.title if cleaned else None) or (page.title if page else None), text)
+    date, date_source = metadata.find_date(
+        header=raw.date if raw.extra.get("date_source") == "header" else None,
+        field=raw.date if raw.extra.get("date_source") != "header" else None,
+        meta=page.date if page else None, url=url, text=raw_text)
+    language = metadata.normalize_language(raw.language or (page.language if page else None)) \
+        or metadata.detect_language(text)
+    digest = content_hash(text)
+    return Article(id=raw.id or article_id(url, digest), text=text, title=title, url=url, date=date,
+                   outlet=outlet, language=language, raw_text=raw_text, source=raw.source,
+                   content_hash=digest, date_source=date_source)
+
+
+def _check_options(min_chars: int, max_chars: int) -> None:
+    if not isinstance(min_chars, int) or min_chars < 0:
+        raise ConfigError(f"clean.min_chars must be an integer >= 0, got {min_chars!r}")
+    if not isinstance(max_chars, int) or max_chars <= min_chars:
+        raise ConfigError(f"clean.max_chars must be an integer > clean.min_chars ({min_chars}), got {max_chars!r}")
+
+
+def check_text(text: str, max_chars: int, html: bool = False) -> None:
+    """Reject what is not usable text: empty, binary-looking, or too large."""
+    if not text or not text.strip():
+        raise RecordError("empty", "no main text found in the HTML" if html else "no text")
+    if len(text) > max_chars:
+        raise RecordError("too-large", f"{len(text):,} characters > clean.max_chars={max_chars:,}")
+    sample = text[:8192]
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > 0.01 * len(sample):
+        raise RecordError("binary", "text holds NUL or control characters")
+
+
+def _extract(raw: RawDocument) -> Any:
+    """Main text and metadata of an HTML page; a page the parser cannot read is ``unparseable``."""
+    from .html import extract_html
+
+    try:
+        return extract_html(raw.html or "", url=raw.url)
+    except RecordError:
+        raise
+    except Exception as exc:  # lxml/trafilatura raise many types on broken markup  # noqa: BLE001
+        raise RecordError("unparseable", f"HTML could not be parsed: {type(exc).__name__}: {exc}") from exc
+
+
+def _clean(text: str, outlet: str | None) -> Any:
+    """Drop noise lines from already-extracted text (``clean.boilerplate``)."""
+    from .boilerplate import clean_text
+
+    return clean_text(text, outlet=outlet)
+
+
+def choose_title(field: str | None, found: str | None, text: str) -> str | None:
+    """The record's title, else the headline found atop the page, else one made from the lead sentence."""
+    for candidate in (field, found):
+        title = metadata.tidy_title(candidate)
+        if title:
+            return title
+    return metadata.headline_from_text(text)
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text with case, punctuation and spacing ignored: the same story re-scraped hashes the same."""
+    return hashlib.sha1(_NORMALIZE.sub(" ", text.lower()).strip().encode("utf-8")).hexdigest()
+
+
+def article_id(url: str | None, digest: str) -> str:
+    """A stable id for a record without one: from its URL, else from its content."""
+    if url:
+        from ..store.articles import url_key
+
+        return hashlib.sha1((url_key(url) or url).encode("utf-8")).hexdigest()[:16]
+    return digest[:16]
+
+
+__all__ = ["make_article", "choose_title", "content_hash", "check_text"]

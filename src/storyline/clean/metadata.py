@@ -1,0 +1,253 @@
+"""Article metadata: publication date (with where it came from), title, outlet, language.
+
+Dates are tried in order of trust: the file header, the record's own field,
+the HTML meta tags, the URL path, then the text itself. Common written
+formats ("May 04, 2023", "07 Apr 2021", "2021-04-07") are matched with
+regular expressions, which are fast; ``dateparser`` is only a fallback for
+short field values, never run over a whole text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import functools
+import re
+from typing import Iterable
+from urllib.parse import urlsplit
+
+MONTHS = {name: i for i, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+DATE_PATTERNS = [
+    re.compile(rf"\b{_YEAR}[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)(?!\d)"),          # 2021-04-07
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),                               # April 6, 2021
+    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.I),                     # 07 Apr 2021
+]
+URL_DATE_PATTERNS = [
+    re.compile(rf"/{_YEAR}[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)(?:/|-|_|$)"),       # /2021/04/07/
+    re.compile(rf"/{_YEAR}[/-]{_MONTH}[/-](?P<day>[0-3]?\d)(?:/|-|_|$)", re.I),          # /2021/apr/07/
+    re.compile(rf"[/_-]{_YEAR}(?P<month>[01]\d)(?P<day>[0-3]\d)(?:/|-|_|\.|$)"),         # /20210407/
+]
+# A byline or dateline is a short line; a date in it is the publication date far
+# more often than a date inside a paragraph (which is often an event date).
+BYLINE_MAX_CHARS = 100
+TEXT_SCAN_CHARS = 3000
+MIN_YEAR = 1900
+
+
+def parse_date_match(match: re.Match[str]) -> dt.date | None:
+    """The calendar date a pattern matched, or None when it is not a real day."""
+    month_text = match.group("month")
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text.lower().rstrip("."))
+    try:
+        day = dt.date(int(match.group("year")), month or 0, int(match.group("day")))
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= dt.date.today().year + 1 else None
+
+
+def dates_in(text: str) -> Iterable[tuple[int, dt.date]]:
+    """Every (offset, date) written in a common format, in text order."""
+    found = []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            day = parse_date_match(match)
+            if day:
+                found.append((match.start(), day))
+    return sorted(found)
+
+
+def date_from_text(text: str) -> dt.date | None:
+    """The publication date written near the top: on a byline-like short line first, else the first date."""
+    head = text[:TEXT_SCAN_CHARS]
+    first = None
+    offset = 0
+    for line in head.splitlines(keepends=True):
+        for _, day in dates_in(line):
+            if len(line.strip()) <= BYLINE_MAX_CHARS:
+                return day
+            first = first or day
+            break
+        offset += len(line)
+    return first
+
+
+def date_from_url(url: str | None) -> dt.date | None:
+    """A date in the URL path (``/2021/04/07/``, ``/2021/apr/07/``, ``-20210407``)."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for pattern in URL_DATE_PATTERNS:
+        match = pattern.search(path)
+        if match:
+            day = parse_date_match(match)
+            if day:
+                return day
+    return None
+
+
+def parse_date_value(value: str | None) -> dt.date | None:
+    """A date field's value in any common format: ISO, RFC 2822, written, else ``dateparser`` (bounded)."""
+    if not value:
+        return None
+    value = value.strip()[:100]
+    for pattern in DATE_PATTERNS:
+        match = pattern.search(value)
+        if match and (day := parse_date_match(match)):
+            return day
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+        if parsed and MIN_YEAR <= parsed.year:
+            return parsed.date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    return _dateparser_date(value[:64])
+
+
+@functools.lru_cache(maxsize=4096)
+def _dateparser_date(value: str) -> dt.date | None:
+    """Slow path for unusual formats and languages; cached because feeds repeat formats."""
+    if not re.search(r"\d", value):
+        return None
+    try:
+        import dateparser
+
+        parsed = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"],
+                                                   "PREFER_DATES_FROM": "past"})
+    except Exception:  # dateparser raises many types on odd input  # noqa: BLE001
+        return None
+    if parsed is None or not MIN_YEAR <= parsed.year <= dt.date.today().year + 1:
+        return None
+    return parsed.date()
+
+
+def choose_date(candidates: Iterable[tuple[str, str | dt.date | None]]) -> tuple[dt.date | None, str | None]:
+    """The first usable (date, source) from candidates given in order of trust."""
+    for source, value in candidates:
+        if value is None:
+            continue
+        day = value if isinstance(value, dt.date) else parse_date_value(value)
+        if day:
+            return day, source
+    return None, None
+
+
+def find_date(*, header: str | None = None, field: str | None = None, meta: str | None = None,
+              url: str | None = None, text: str | None = None) -> tuple[dt.date | None, str | None]:
+    """Publication date and its source: header > field > meta > url > text."""
+    day, source = choose_date([("header", header), ("field", field), ("meta", meta)])
+    if day:
+        return day, source
+    if (day := date_from_url(url)):
+        return day, "url"
+    if text and (day := date_from_text(text)):
+        return day, "text"
+    return None, None
+
+
+# -- title ---------------------------------------------------------------
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:[ ,/]+[A-Z][A-Za-z.'-]*){0,3})\s*(?:\([^)]{1,40}\))?\s*[:—–-]\s+")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gen|Col|Lt|Gov|Jr|Sr|No|vs|Inc|Ltd|Co)|\b[A-Z](?:\.[A-Z])*)\.$")
+_CLAUSE_BREAK = re.compile(r"\s*(?:,|;|:|—|–| - |\()\s*")
+TITLE_MAX_WORDS = 16      # news headlines run 6-14 words; past 16 a "title" reads as a sentence
+TITLE_MIN_WORDS = 6
+_TRAILING_WEAK = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from",
+                  "as", "that", "which", "who", "is", "are", "was", "were", "but", "its", "their", "his", "her",
+                  "near", "after", "before", "over", "into", "about", "had", "has", "have", "will", "be", "been"}
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of the first paragraph, without a leading dateline (``ISLAMABAD:``)."""
+    paragraph = next((p.strip() for p in text.split("\n") if p.strip()), "")
+    paragraph = _DATELINE.sub("", paragraph, count=1) if _DATELINE.match(paragraph) else paragraph
+    for match in _SENTENCE_END.finditer(paragraph):
+        if not _ABBREVIATION.search(paragraph[:match.start()]):
+            return paragraph[:match.start()].strip()
+    return paragraph.strip()
+
+
+def headline_from_text(text: str, max_words: int = TITLE_MAX_WORDS) -> str | None:
+    """A headline for an article without one: its lead sentence, cut at a clause boundary when long."""
+    sentence = first_sentence(text)
+    if not sentence:
+        return None
+    words = sentence.split()
+    if len(words) <= max_words:
+        return sentence.rstrip(" .")
+    clause = _longest_clause_prefix(sentence, max_words)
+    words = (clause or " ".join(words[:max_words])).split()
+    while len(words) > TITLE_MIN_WORDS and words[-1].lower().strip(",;:") in _TRAILING_WEAK:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:—–-")
+
+
+def _longest_clause_prefix(sentence: str, max_words: int) -> str | None:
+    """The longest prefix ending at a clause break with between TITLE_MIN_WORDS and max_words words."""
+    best = None
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        prefix = sentence[:match.start()]
+        n = len(prefix.split())
+        if n > max_words:
+            break
+        if n >= TITLE_MIN_WORDS:
+            best = prefix
+    return best
+
+
+def tidy_title(title: str | None) -> str | None:
+    """One line, single spaces, no trailing site name after a `` | `` separator."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    for sep in (" | ", " :: "):
+        if sep in title:
+            head = title.split(sep)[0].strip()
+            if len(head.split()) >= 3:
+                title = head
+    return title or None
+
+
+# -- outlet --------------------------------------------------------------
+def outlet_from_url(url: str | None) -> str | None:
+    """The site's host without ``www.``/``m.``/``amp.`` (``tribune.com.pk``)."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    for prefix in ("www.", "m.", "amp.", "mobile."):
+        host = host.removeprefix(prefix)
+    return host or None
+
+
+# -- language ------------------------------------------------------------
+LANGUAGE_PREFIX_CHARS = 600    # langid is reliable from a few hundred characters; cost grows linearly with length
+
+
+def warm_up() -> None:
+    """Load the language model now (about 2 s), e.g. before forking workers that then share it."""
+    import py3langid
+
+    py3langid.classify("warm up")
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (offline py3langid on a prefix), or None for too little text."""
+    sample = text[:LANGUAGE_PREFIX_CHARS]
+    if len(sample.strip()) < 20:
+        return None
+    import py3langid
+
+    lang, _ = py3langid.classify(sample)
+    return str(lang)
+
+
+def normalize_language(value: str | None) -> str | None:
+    """``en-US`` / ``EN`` / ``en_GB`` → ``en``."""
+    if not value:
+        return None
+    code = re.split(r"[-_]", value.strip().lower())[0]
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
