@@ -1,0 +1,146 @@
+"""The local web app: server-rendered pages and a JSON twin of each under ``/api``.
+
+Routes are thin: each opens the database read-only for the request, calls
+one function of :mod:`storyline.web.queries` and renders a template (or
+returns the same dict as JSON). Nothing here writes; WAL lets the app read
+while ``storyline ingest`` or ``build`` writes.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import NotFoundError, StoreError
+from ..store import Database
+from . import charts, queries
+from .render import make_environment
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# Scripts only from the app itself (there are none inline); nothing external, ever.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
+    """A FastAPI app serving the storyline DB at ``db_path`` read-only."""
+    db_file = str(db_path)
+    Database(db_file, readonly=True).close()      # fail now, with a clear StoreError, if it is missing
+    app = FastAPI(title="storyline", description="Stories, events, entities and sources of a storyline database.",
+                  version="0.1.0")
+    env = make_environment()
+
+    def get_db() -> Iterator[Database]:
+        """One read-only connection per request (requests run in worker threads)."""
+        db = Database(db_file, readonly=True)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(request_path=request.url.path, **context)
+        return HTMLResponse(html, status_code=status)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        if not request.url.path.startswith(("/docs", "/redoc")):   # Swagger UI loads its own assets
+            response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _not_found(request, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return _not_found(request, "no such page")
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    def _not_found(request: Request, message: str) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=404)
+        return page(request, "404.html", status=404, message=message)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # -- JSON API ---------------------------------------------------------------
+    @app.get("/api/stories", tags=["api"], summary="Stories with span, counts and coverage per day")
+    def api_stories(page_no: int = Query(1, alias="page", ge=1), sort: str = Query("recent", pattern="^(recent|size)$"),
+                    db: Database = Depends(get_db)) -> dict[str, Any]:
+        return queries.list_stories(db, page_no, sort)
+
+    @app.get("/api/stories/{story_id}", tags=["api"], summary="One story: events in date order, entities")
+    def api_story(story_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
+        return queries.get_story(db, story_id)
+
+    @app.get("/api/events/{event_id}", tags=["api"],
+             summary="One event: cited summary, sources, facts by outlet, quotes by speaker, entities")
+    def api_event(event_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
+        return queries.get_event(db, event_id)
+
+    @app.get("/api/entities/{entity_id}", tags=["api"], summary="One entity: aliases, events, quotes, mentions per month")
+    def api_entity(entity_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
+        return queries.get_entity(db, entity_id)
+
+    @app.get("/api/articles/{article_id}", tags=["api"], summary="One article: text segments with entity mentions")
+    def api_article(article_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
+        return queries.get_article(db, article_id)
+
+    @app.get("/api/search", tags=["api"], summary="Full-text search (bm25) with entity, outlet and date filters")
+    def api_search(q: str = "", entity: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
+                   date_to: str = Query("", alias="to"), db: Database = Depends(get_db)) -> dict[str, Any]:
+        return queries.search(db, q, entity or None, outlet or None, date_from or None, date_to or None)
+
+    # -- pages ------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1),
+                     sort: str = Query("recent", pattern="^(recent|size)$"), db: Database = Depends(get_db)) -> Response:
+        data = queries.list_stories(db, page_no, sort)
+        for story in data["stories"]:
+            story["spark"] = charts.sparkline(story["coverage"])
+        return page(request, "stories.html", sort=sort, **data)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str, db: Database = Depends(get_db)) -> Response:
+        story = queries.get_story(db, story_id)
+        return page(request, "story.html", story=story, timeline=charts.timeline(story["events"]),
+                    spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
+
+    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(request: Request, event_id: str, db: Database = Depends(get_db)) -> Response:
+        return page(request, "event.html", event=queries.get_event(db, event_id))
+
+    @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, entity_id: str, db: Database = Depends(get_db)) -> Response:
+        entity = queries.get_entity(db, entity_id)
+        return page(request, "entity.html", entity=entity,
+                    spark=charts.sparkline(entity["timeline"], width=1000, height=60, bins=60))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str, db: Database = Depends(get_db)) -> Response:
+        return page(request, "article.html", article=queries.get_article(db, article_id))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", entity: str = "", outlet: str = "",
+                    date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"),
+                    db: Database = Depends(get_db)) -> Response:
+        data = queries.search(db, q, entity or None, outlet or None, date_from or None, date_to or None)
+        return page(request, "search.html", **data)
+
+    return app

@@ -1,0 +1,433 @@
+"""Read functions behind every page of the web app and the report.
+
+Each function takes a :class:`~storyline.store.Database` (opened read-only by
+the app) and returns plain dicts and lists, so the same data feeds an HTML
+page, its JSON twin under ``/api`` and the static report. Every function
+degrades to empty lists where a later stage (entities, quotes, facts,
+summaries) has not run, and raises :class:`NotFoundError` for unknown ids.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from typing import Any, Iterable, Sequence
+
+from ..errors import NotFoundError
+from ..store import Database
+
+PAGE_SIZE = 50
+SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"   # control characters never found in clean text
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+# -- small helpers -------------------------------------------------------------
+def _dicts(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    return [dict(r) for r in db.query(sql, params)]
+
+
+def _json_list(raw: Any) -> list[Any]:
+    """A JSON list column as a list; anything malformed reads as empty."""
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return []
+    return value if isinstance(value, list) else []
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO date (or datetime prefix) as a date; None when absent or malformed."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: ``javascript:`` and friends never become live links."""
+    if not url:
+        return None
+    stripped = url.strip()
+    lowered = re.sub(r"[\x00-\x20]", "", stripped).lower()
+    return stripped if lowered.startswith(("http://", "https://")) else None
+
+
+def first_sentence(text: str | None, limit: int = 180) -> str:
+    """The first sentence of a text, cut to ``limit`` characters, for one-line summaries."""
+    if not text:
+        return ""
+    line = next((p.strip() for p in text.splitlines() if len(p.strip()) > 40), text.strip())
+    sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+# -- stories -------------------------------------------------------------------
+def list_stories(db: Database, page: int = 1, sort: str = "recent") -> dict[str, Any]:
+    """Stories with span, counts and coverage per day; events with no story when no stories exist."""
+    order = "n_articles DESC, s.end DESC" if sort == "size" else "coalesce(s.end, s.start) DESC, n_articles DESC"
+    total = db.scalar("SELECT count(*) FROM stories") or 0
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    stories = _dicts(db, f"""
+        SELECT s.id, s.title, s.start, s.end, s.n_events,
+               (SELECT count(*) FROM articles a JOIN events e ON a.event_id = e.id WHERE e.story_id = s.id)
+                   AS n_articles,
+               (SELECT count(DISTINCT a.outlet) FROM articles a JOIN events e ON a.event_id = e.id
+                   WHERE e.story_id = s.id) AS n_outlets
+        FROM stories s ORDER BY {order} LIMIT ? OFFSET ?""", (PAGE_SIZE, offset))
+    coverage = story_coverage(db, [s["id"] for s in stories])
+    for story in stories:
+        story["coverage"] = coverage.get(story["id"], [])
+    return {"stories": stories, "total": total, "page": max(page, 1), "page_size": PAGE_SIZE,
+            "unassigned_events": [] if total else list_events(db, limit=PAGE_SIZE),
+            "stats": overview_counts(db)}
+
+
+def story_coverage(db: Database, story_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Articles per publication day for each story (the coverage chart's data)."""
+    if not story_ids:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in db.query(f"""
+            SELECT e.story_id AS story_id, coalesce(a.date, e.date) AS day, count(*) AS n
+            FROM events e JOIN articles a ON a.event_id = e.id
+            WHERE e.story_id IN ({_placeholders(story_ids)}) GROUP BY e.story_id, day ORDER BY day""",
+                        list(story_ids)):
+        if parse_date(row["day"]):
+            out[row["story_id"]].append({"date": row["day"][:10], "n": row["n"]})
+    return out
+
+
+def overview_counts(db: Database) -> dict[str, Any]:
+    """Headline counts for the front page."""
+    counts = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in ("articles", "events", "stories", "entities")}
+    counts["outlets"] = db.scalar("SELECT count(DISTINCT outlet) FROM articles")
+    return counts
+
+
+def list_events(db: Database, limit: int = PAGE_SIZE) -> list[dict[str, Any]]:
+    """The most recent events (shown when no story stage has run)."""
+    events = _dicts(db, "SELECT id, title, date, n_articles, n_outlets, story_id FROM events"
+                        " ORDER BY coalesce(date, '') DESC LIMIT ?", (limit,))
+    return _with_one_liners(db, events)
+
+
+def get_story(db: Database, story_id: str) -> dict[str, Any]:
+    """A story with its events in date order (each with a one-line summary) and its entities."""
+    row = db.one("SELECT id, title, start, end, entities, n_events FROM stories WHERE id = ?", (story_id,))
+    if row is None:
+        raise NotFoundError(f"no story with id {story_id!r}")
+    story = dict(row)
+    story["entity_names"] = _json_list(story.pop("entities"))
+    events = _dicts(db, "SELECT id, title, date, start, end, place, n_articles, n_outlets FROM events"
+                        " WHERE story_id = ? ORDER BY coalesce(date, start, '9999'), id", (story_id,))
+    story["events"] = _with_one_liners(db, events)
+    story["n_articles"] = sum(e["n_articles"] or 0 for e in events)
+    story["n_outlets"] = db.scalar("SELECT count(DISTINCT a.outlet) FROM articles a JOIN events e"
+                                   " ON a.event_id = e.id WHERE e.story_id = ?", (story_id,))
+    story["entities"] = top_entities(db, "e.story_id = ?", (story_id,), named=story["entity_names"])
+    story["coverage"] = story_coverage(db, [story_id]).get(story_id, [])
+    return story
+
+
+def _with_one_liners(db: Database, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attach a one-line summary to each event: its first summary sentence, else its first article's lead."""
+    ids = [e["id"] for e in events]
+    lines: dict[str, str] = {}
+    for chunk in _chunks(ids, 500):
+        for row in db.query(f"SELECT event_id, text FROM summaries WHERE position = 0"
+                            f" AND event_id IN ({_placeholders(chunk)})", chunk):
+            lines[row["event_id"]] = row["text"]
+        missing = [i for i in chunk if i not in lines]
+        if missing:
+            for row in db.query(f"""
+                    SELECT e.id AS event_id, a.text AS text FROM events e JOIN articles a ON a.seq = e.first_seq
+                    WHERE e.id IN ({_placeholders(missing)})""", missing):
+                lines[row["event_id"]] = first_sentence(row["text"])
+    for event in events:
+        event["one_liner"] = first_sentence(lines.get(event["id"]) or "", 220)
+    return events
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield list(values[start:start + size])
+
+
+def top_entities(db: Database, where: str, params: Sequence[Any], limit: int = 24,
+                 named: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The entities most mentioned in the articles of a story or event (``where`` filters ``events e``)."""
+    found = _dicts(db, f"""
+        SELECT n.id, n.name, n.type, count(*) AS n_mentions
+        FROM events e JOIN articles a ON a.event_id = e.id
+             JOIN mentions m ON m.article_id = a.id JOIN entities n ON n.id = m.entity_id
+        WHERE {where} GROUP BY n.id ORDER BY n_mentions DESC, n.name LIMIT ?""", (*params, limit))
+    have = {e["name"] for e in found}
+    for name in named:
+        if isinstance(name, str) and name not in have:
+            match = db.one("SELECT id, name, type FROM entities WHERE name = ?", (name,))
+            found.append(dict(match) | {"n_mentions": None} if match else
+                         {"id": None, "name": name, "type": None, "n_mentions": None})
+            have.add(name)
+    return found
+
+
+# -- events --------------------------------------------------------------------
+def get_event(db: Database, event_id: str) -> dict[str, Any]:
+    """An event with its cited summary, folded sources, facts × outlets, quotes by speaker, entities."""
+    row = db.one("SELECT id, title, date, start, end, place, keywords, n_articles, n_outlets, story_id"
+                 " FROM events WHERE id = ?", (event_id,))
+    if row is None:
+        raise NotFoundError(f"no event with id {event_id!r}")
+    event = dict(row)
+    event["keywords"] = _json_list(event["keywords"])
+    event["story"] = _story_ref(db, event["story_id"])
+    event["sources"] = event_sources(db, event_id)
+    event["summary"] = event_summary(db, event_id)
+    event["outlets"] = sorted({s["outlet"] or "unknown outlet" for s in _flatten(event["sources"])})
+    event["facts"] = event_facts(db, event_id)
+    event["quotes"] = event_quotes(db, event_id)
+    event["entities"] = top_entities(db, "e.id = ?", (event_id,))
+    return event
+
+
+def _story_ref(db: Database, story_id: str | None) -> dict[str, Any] | None:
+    if not story_id:
+        return None
+    row = db.one("SELECT id, title FROM stories WHERE id = ?", (story_id,))
+    return dict(row) if row else None
+
+
+def _flatten(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for src in sources for s in [src, *src["copies"]]]
+
+
+def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """The event's articles by date, each duplicate copy folded under its original."""
+    arts = _dicts(db, """
+        SELECT id, title, date, outlet, url, duplicate_of FROM articles WHERE event_id = ?
+        UNION SELECT id, title, date, outlet, url, duplicate_of FROM articles
+              WHERE duplicate_of IN (SELECT id FROM articles WHERE event_id = ?)
+        ORDER BY date, id""", (event_id, event_id))
+    by_id = {a["id"]: a for a in arts}
+    for art in arts:
+        art["href"] = safe_href(art["url"])
+        art["copies"] = []
+    originals = []
+    for art in arts:
+        parent = by_id.get(art["duplicate_of"] or "")
+        (parent["copies"] if parent is not None and parent is not art else originals).append(art)
+    return originals
+
+
+def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """The extractive summary, one sentence per row with the article it cites."""
+    return _dicts(db, """
+        SELECT s.position, s.text, s.article_id, coalesce(s.outlet, a.outlet) AS outlet, a.title AS article_title
+        FROM summaries s LEFT JOIN articles a ON a.id = s.article_id
+        WHERE s.event_id = ? ORDER BY s.position""", (event_id,))
+
+
+def event_facts(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """Facts of the event with, per outlet, the sentence that reports it (the facts × outlets matrix)."""
+    facts = []
+    for row in db.query("SELECT id, text, sentences, outlets, single_outlet, disagreement FROM facts"
+                        " WHERE event_id = ? ORDER BY id", (event_id,)):
+        by_outlet: dict[str, str] = {}
+        for sent in _json_list(row["sentences"]):
+            if isinstance(sent, dict):
+                by_outlet.setdefault(str(sent.get("outlet") or "unknown outlet"), str(sent.get("text") or ""))
+        outlets = [str(o) for o in _json_list(row["outlets"])] or list(by_outlet)
+        for outlet in outlets:
+            by_outlet.setdefault(outlet, row["text"])
+        facts.append({"id": row["id"], "text": row["text"], "by_outlet": by_outlet,
+                      "single_outlet": bool(row["single_outlet"]),
+                      "disagreement": [d if isinstance(d, str) else json.dumps(d, ensure_ascii=False)
+                                       for d in _json_list(row["disagreement"])]})
+    return facts
+
+
+def event_quotes(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """Quotes of the event grouped by speaker; a quote repeated across articles is shown once."""
+    rows = _dicts(db, """
+        SELECT q.id, q.text, q.article_id, q.speaker, q.speaker_entity_id, q.group_id, a.outlet, a.date
+        FROM quotes q JOIN articles a ON a.id = q.article_id
+        WHERE q.event_id = ? OR a.event_id = ? ORDER BY a.date, q.article_id, q.start""", (event_id, event_id))
+    return group_quotes(rows)
+
+
+def group_quotes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fold quote rows into speakers → distinct quotes (by group id) → the articles carrying each."""
+    speakers: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for q in rows:
+        key = (q["speaker_entity_id"], None if q["speaker_entity_id"] else (q["speaker"] or "unattributed"))
+        speaker = speakers.setdefault(key, {"speaker": q["speaker"] or "Unattributed",
+                                            "entity_id": q["speaker_entity_id"], "quotes": {}})
+        group = speaker["quotes"].setdefault(q["group_id"] or q["id"], {"text": q["text"], "articles": []})
+        if q["article_id"] not in [a["id"] for a in group["articles"]]:
+            group["articles"].append({"id": q["article_id"], "outlet": q["outlet"], "date": q["date"]})
+    out = []
+    for speaker in speakers.values():
+        speaker["quotes"] = list(speaker["quotes"].values())
+        out.append(speaker)
+    return sorted(out, key=lambda s: -len(s["quotes"]))
+
+
+# -- entities ------------------------------------------------------------------
+def get_entity(db: Database, entity_id: str) -> dict[str, Any]:
+    """An entity with its aliases, the events it appears in, its quotes and mentions per month."""
+    row = db.one("SELECT id, name, type, aliases, roles, mentions FROM entities WHERE id = ?", (entity_id,))
+    if row is None:
+        raise NotFoundError(f"no entity with id {entity_id!r}")
+    entity = dict(row)
+    entity["aliases"] = [a for a in _json_list(entity["aliases"]) if a != entity["name"]]
+    entity["roles"] = _json_list(entity["roles"])
+    entity["events"] = _dicts(db, """
+        SELECT e.id, e.title, e.date, e.story_id, count(*) AS n_mentions
+        FROM mentions m JOIN articles a ON a.id = m.article_id JOIN events e ON e.id = a.event_id
+        WHERE m.entity_id = ? GROUP BY e.id ORDER BY coalesce(e.date, '9999'), e.id LIMIT 500""", (entity_id,))
+    quotes = _dicts(db, """
+        SELECT q.id, q.text, q.article_id, q.speaker, q.speaker_entity_id, q.group_id, a.outlet, a.date
+        FROM quotes q JOIN articles a ON a.id = q.article_id
+        WHERE q.speaker_entity_id = ? ORDER BY a.date LIMIT 500""", (entity_id,))
+    entity["quotes"] = [q for s in group_quotes(quotes) for q in s["quotes"]]
+    entity["timeline"] = [{"date": r["month"] + "-01", "n": r["n"]} for r in db.query("""
+        SELECT substr(a.date, 1, 7) AS month, count(*) AS n FROM mentions m JOIN articles a ON a.id = m.article_id
+        WHERE m.entity_id = ? AND a.date IS NOT NULL GROUP BY month ORDER BY month""", (entity_id,))]
+    return entity
+
+
+# -- articles ------------------------------------------------------------------
+def get_article(db: Database, article_id: str) -> dict[str, Any]:
+    """An article with its text cut into plain and entity-marked segments, its event, story and copies."""
+    row = db.one("SELECT id, url, title, date, outlet, language, text, duplicate_of, event_id, story_id"
+                 " FROM articles WHERE id = ?", (article_id,))
+    if row is None:
+        raise NotFoundError(f"no article with id {article_id!r}")
+    art = dict(row)
+    art["href"] = safe_href(art["url"])
+    mentions = _dicts(db, """
+        SELECT m.start, m.end, m.entity_id, m.label, n.name AS entity_name FROM mentions m
+        LEFT JOIN entities n ON n.id = m.entity_id WHERE m.article_id = ? ORDER BY m.start, m.end DESC""",
+                      (article_id,))
+    art["segments"] = mark_segments(art["text"], mentions)
+    art["paragraphs"] = split_paragraphs(art["segments"])
+    event = db.one("SELECT id, title, date, story_id FROM events WHERE id = ?", (art["event_id"] or "",))
+    art["event"] = dict(event) if event else None
+    art["story"] = _story_ref(db, art["story_id"] or (event["story_id"] if event else None))
+    art["duplicates"] = _dicts(db, "SELECT id, title, outlet, date FROM articles WHERE duplicate_of = ?"
+                                   " ORDER BY date, id", (article_id,))
+    original = db.one("SELECT id, title, outlet, date FROM articles WHERE id = ?", (art["duplicate_of"] or "",))
+    art["original"] = dict(original) if original else None
+    art["entities"] = sorted({(m["entity_id"], m["entity_name"] or "") for m in mentions if m["entity_id"]},
+                             key=lambda e: e[1])
+    return art
+
+
+def mark_segments(text: str, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cut ``text`` into segments; mention offsets out of range or overlapping an earlier one are skipped."""
+    segments, pos = [], 0
+    for m in mentions:
+        start, end = m["start"], m["end"]
+        if not (isinstance(start, int) and isinstance(end, int)) or start < pos or end <= start or end > len(text):
+            continue
+        if start > pos:
+            segments.append({"text": text[pos:start]})
+        segments.append({"text": text[start:end], "entity_id": m["entity_id"], "label": m["label"],
+                         "name": m.get("entity_name")})
+        pos = end
+    if pos < len(text):
+        segments.append({"text": text[pos:]})
+    return segments
+
+
+def split_paragraphs(segments: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group segments into paragraphs at blank lines so long texts read as prose."""
+    paragraphs: list[list[dict[str, Any]]] = [[]]
+    for seg in segments:
+        if seg.get("entity_id") is not None or "\n\n" not in seg["text"]:
+            paragraphs[-1].append(seg)
+            continue
+        parts = re.split(r"\n\s*\n", seg["text"])
+        for i, part in enumerate(parts):
+            if i:
+                paragraphs.append([])
+            if part:
+                paragraphs[-1].append({"text": part})
+    return [p for p in paragraphs if any(s["text"].strip() for s in p)]
+
+
+# -- search --------------------------------------------------------------------
+def fts_query(text: str | None) -> str | None:
+    """User input as a safe FTS5 query: every word token double-quoted, ANDed; None when no token.
+
+    Quoting each token means no FTS5 syntax (NEAR, OR, column filters,
+    unbalanced quotes) from the user ever reaches the parser.
+    """
+    tokens = _TOKEN.findall(text or "")[:32]
+    return " ".join(f'"{t}"' for t in tokens) or None
+
+
+def search(db: Database, q: str | None = None, entity: str | None = None, outlet: str | None = None,
+           date_from: str | None = None, date_to: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """Ranked full-text search (bm25, title weighted) with snippets, filtered by entity, outlet and dates."""
+    match = fts_query(q)
+    where, params = _search_filters(entity, outlet, parse_date(date_from), parse_date(date_to))
+    if match:
+        sql = f"""
+            SELECT a.id, a.title, a.date, a.outlet, a.event_id, a.duplicate_of,
+                   snippet(articles_fts, 1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24) AS snippet,
+                   bm25(articles_fts, 4.0, 1.0) AS score
+            FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+            WHERE articles_fts MATCH ? {where} ORDER BY score LIMIT ?"""
+        results = _dicts(db, sql, (match, *params, limit))
+    elif where:
+        results = _dicts(db, f"SELECT a.id, a.title, a.date, a.outlet, a.event_id, a.duplicate_of,"
+                             f" substr(a.text, 1, 200) AS snippet, 0.0 AS score FROM articles a"
+                             f" WHERE 1 {where} ORDER BY a.date DESC LIMIT ?", (*params, limit))
+    else:
+        results = []
+    for r in results:
+        r["snippet"] = snippet_segments(r["snippet"] or "")
+    return {"q": q or "", "query": match, "results": results,
+            "filters": {"entity": entity, "outlet": outlet, "date_from": date_from, "date_to": date_to},
+            "outlets": [r[0] for r in db.query("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
+                                               " ORDER BY outlet LIMIT 500")],
+            "entity_name": db.scalar("SELECT name FROM entities WHERE id = ?", (entity or "",))}
+
+
+def _search_filters(entity: str | None, outlet: str | None, start: dt.date | None,
+                    end: dt.date | None) -> tuple[str, list[Any]]:
+    """SQL conditions on ``articles a`` and their parameters (always bound, never formatted)."""
+    where, params = "", []
+    if entity:
+        where += " AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)"
+        params.append(entity)
+    if outlet:
+        where += " AND a.outlet = ?"
+        params.append(outlet)
+    if start:
+        where += " AND a.date >= ?"
+        params.append(start.isoformat())
+    if end:
+        where += " AND a.date <= ?"
+        params.append(end.isoformat() + "T99")
+    return where, params
+
+
+def snippet_segments(snippet: str) -> list[dict[str, Any]]:
+    """An FTS5 snippet as segments with ``hit`` flags, so templates escape every character."""
+    segments = []
+    for i, part in enumerate(re.split(f"[{SNIPPET_OPEN}{SNIPPET_CLOSE}]", snippet)):
+        if part:
+            segments.append({"text": part, "hit": i % 2 == 1})
+    return segments
