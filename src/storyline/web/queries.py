@@ -367,14 +367,14 @@ def split_paragraphs(segments: list[dict[str, Any]]) -> list[list[dict[str, Any]
 
 
 # -- search --------------------------------------------------------------------
-def fts_query(text: str | None) -> str | None:
-    """User input as a safe FTS5 query: every word token double-quoted, ANDed; None when no token.
+def fts_query(text: str | None, any_word: bool = False) -> str | None:
+    """User input as a safe FTS5 query: every word token double-quoted, ANDed (or ORed); None when no token.
 
     Quoting each token means no FTS5 syntax (NEAR, OR, column filters,
     unbalanced quotes) from the user ever reaches the parser.
     """
     tokens = _TOKEN.findall(text or "")[:32]
-    return " ".join(f'"{t}"' for t in tokens) or None
+    return (" OR " if any_word else " ").join(f'"{t}"' for t in tokens) or None
 
 
 def search(db: Database, q: str | None = None, entity: str | None = None, outlet: str | None = None,
@@ -382,6 +382,22 @@ def search(db: Database, q: str | None = None, entity: str | None = None, outlet
     """Ranked full-text search (bm25, title weighted) with snippets, filtered by entity, outlet and dates."""
     match = fts_query(q)
     where, params = _search_filters(entity, outlet, parse_date(date_from), parse_date(date_to))
+    results, any_word = _ranked(db, match, where, params, limit), False
+    if not results and match and " " in match:
+        # no article has every word: rank those with any of them rather than show nothing
+        match, any_word = fts_query(q, any_word=True), True
+        results = _ranked(db, match, where, params, limit)
+    for r in results:
+        r["snippet"] = snippet_segments(r["snippet"] or "")
+    return {"q": q or "", "query": match, "any_word": any_word, "results": results,
+            "filters": {"entity": entity, "outlet": outlet, "date_from": date_from, "date_to": date_to},
+            "outlets": [r[0] for r in db.query("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
+                                               " ORDER BY outlet LIMIT 500")],
+            "entity_name": db.scalar("SELECT name FROM entities WHERE id = ?", (entity or "",))}
+
+
+def _ranked(db: Database, match: str | None, where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
+    """Articles matching the FTS query (bm25, title weighted 4x) and filters; filters alone sort by date."""
     if match:
         sql = f"""
             SELECT a.id, a.title, a.date, a.outlet, a.event_id, a.duplicate_of,
@@ -389,20 +405,12 @@ def search(db: Database, q: str | None = None, entity: str | None = None, outlet
                    bm25(articles_fts, 4.0, 1.0) AS score
             FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
             WHERE articles_fts MATCH ? {where} ORDER BY score LIMIT ?"""
-        results = _dicts(db, sql, (match, *params, limit))
-    elif where:
-        results = _dicts(db, f"SELECT a.id, a.title, a.date, a.outlet, a.event_id, a.duplicate_of,"
-                             f" substr(a.text, 1, 200) AS snippet, 0.0 AS score FROM articles a"
-                             f" WHERE 1 {where} ORDER BY a.date DESC LIMIT ?", (*params, limit))
-    else:
-        results = []
-    for r in results:
-        r["snippet"] = snippet_segments(r["snippet"] or "")
-    return {"q": q or "", "query": match, "results": results,
-            "filters": {"entity": entity, "outlet": outlet, "date_from": date_from, "date_to": date_to},
-            "outlets": [r[0] for r in db.query("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
-                                               " ORDER BY outlet LIMIT 500")],
-            "entity_name": db.scalar("SELECT name FROM entities WHERE id = ?", (entity or "",))}
+        return _dicts(db, sql, (match, *params, limit))
+    if where:
+        return _dicts(db, f"SELECT a.id, a.title, a.date, a.outlet, a.event_id, a.duplicate_of,"
+                          f" substr(a.text, 1, 200) AS snippet, 0.0 AS score FROM articles a"
+                          f" WHERE 1 {where} ORDER BY a.date DESC LIMIT ?", (*params, limit))
+    return []
 
 
 def _search_filters(entity: str | None, outlet: str | None, start: dt.date | None,
