@@ -159,4 +159,9 @@ CREATE TABLE summaries (
     PRIMARY KEY (event_id, position)
 );
 """),
+    (300, "web read paths: duplicates of an article, entity → articles, stories by date", """
+CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX IF NOT EXISTS mentions_entity_article ON mentions(entity_id, article_id);
+CREATE INDEX IF NOT EXISTS stories_end ON stories(end);
+"""),
 ]
