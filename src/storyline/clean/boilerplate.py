@@ -38,8 +38,9 @@ BODY_MIN_WORDS = 8          # a news paragraph: at least one full sentence
 TITLE_MAX_WORDS = 25        # headlines are short (median ~10 words)
 CUE_LINE_MAX_WORDS = 30     # cue-led boilerplate lines are short
 BYLINE_MAX_WORDS = 8        # name(s) + agency beside a date
-TAG_MIN_WORDS = 5           # a keyword list long enough to tell from a subheading
+TAG_MIN_WORDS = 8           # a keyword list long enough to tell from a subheading or list item
 TAG_MAX_STOP_RATIO = 0.05   # English prose has ~40% function words, headlinese ~10-20%, tag lists ~0
+TAG_TRAILING_MAX_STOP_RATIO = 0.15
 NUMERIC_MIN_RATIO = 0.4     # tickers/scoreboards: mostly numbers and symbols
 BULLET_REDUNDANCY = 0.5     # mean share of a bullet block's word bigrams already in the body
 
@@ -120,23 +121,30 @@ def is_byline(line: str, f: LineFeatures) -> bool:
 
 
 def is_ticker(line: str, f: LineFeatures) -> bool:
-    """Market tickers and scoreboards: mostly numbers/symbols, or up/down arrows beside numbers."""
-    if f.ends_sentence and f.n_words >= BODY_MIN_WORDS:
-        return False
-    if f.has_date:
+    """Market tickers: numbers with up/down arrows, or mostly numbers with a signed change."""
+    if f.has_date or (f.ends_sentence and f.n_words >= BODY_MIN_WORDS):
         return False            # dates are numeric too; bylines/timestamps are judged by is_byline
     if cues.TICKER_SYMBOLS.search(line) and f.numeric_ratio > 0:
         return True
-    return len(line.split()) >= 3 and f.numeric_ratio >= NUMERIC_MIN_RATIO and not f.is_bullet
+    # product names and scores also hold many digits; a quote's signed change tells a ticker apart
+    return f.numeric_ratio >= NUMERIC_MIN_RATIO and bool(cues.SIGNED_CHANGE.search(line))
 
 
 def is_tag_list(line: str, f: LineFeatures, trailing: bool, english: bool) -> bool:
-    """A run of keywords: labelled ("Tags: ..."), or several unpunctuated words without function words."""
+    """A run of keywords: labelled ("Tags: ..."), or a long unpunctuated line of content words.
+
+    Headlines, subheadings and list items are unpunctuated too but short or
+    full of function words; a keyword list is long and has almost none.  After
+    the body (``trailing``) a little more function-word slack is allowed; in a
+    language whose function words we do not know, only trailing lines qualify.
+    """
     if cues.TAG_LABEL.match(line) and f.n_words <= 2 * CUE_LINE_MAX_WORDS:
         return True
     if f.has_punct or f.n_words < TAG_MIN_WORDS:
         return False
-    return trailing or (english and f.stop_ratio <= TAG_MAX_STOP_RATIO)
+    if not english:
+        return trailing
+    return f.stop_ratio <= (TAG_TRAILING_MAX_STOP_RATIO if trailing else TAG_MAX_STOP_RATIO)
 
 
 def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bool = False,
@@ -154,6 +162,8 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
         return "social-embed"
     if cues.PHOTO_CREDIT.search(line) and f.n_words <= 80:
         return "photo-caption"
+    if cues.COPYRIGHT.search(line) and f.n_words <= CUE_LINE_MAX_WORDS:
+        return "copyright"
     if is_cross_link(line, f):
         return "cross-link"
     if is_byline(line, f):
@@ -198,16 +208,22 @@ def bullet_blocks(lines: list[str], feats: list[LineFeatures], candidates: Itera
 
 
 def find_redundant_bullets(lines: list[str], feats: list[LineFeatures], kept: list[int]) -> set[int]:
-    """Bullet blocks whose word bigrams mostly recur in the body: a summary that repeats it."""
+    """Bullet blocks of sentences whose word bigrams mostly recur in the body: a summary that repeats it.
+
+    Only blocks of sentence-length bullets count: short items (product
+    features, ingredients) share a few words with any body by chance.
+    """
     drop: set[int] = set()
     for block in bullet_blocks(lines, feats, kept):
+        if sum(feats[i].n_words for i in block) < BODY_MIN_WORDS * len(block):
+            continue
         members = set(block)
         body = word_bigrams(" ".join(lines[i] for i in kept if i not in members and feats[i].n_words >= BODY_MIN_WORDS))
         shares = []
         for i in block:
             grams = word_bigrams(lines[i])
             shares.append(len(grams & body) / len(grams) if grams else 1.0)
-        if shares and sum(shares) / len(shares) >= BULLET_REDUNDANCY:
+        if sum(shares) / len(shares) >= BULLET_REDUNDANCY:
             drop |= members
     return drop
 

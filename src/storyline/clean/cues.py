@@ -50,9 +50,12 @@ PHOTO_CREDIT = re.compile(
     r"|\b(?:photos?|images?|pictures?)\s+(?:courtesy|credits?)\b"
     r"|\b(?:photos?|images?|pictures?)\s+by\s+[A-Z]"
     r"|\((?:file\s+)?(?:photos?|images?|pictures?)\b[^)]*\)\s*$"
-    r"|\bgetty\s+images\b|\bshutterstock\b|©",
+    r"|\bgetty\s+images\b|\bshutterstock\b",
     _I,
 )
+
+# Copyright and rights notices of the page template.
+COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball\s+rights\s+reserved\b", _I)
 
 # Banners and chrome of the page's own interface: connection/retry notices,
 # ad labels, share buttons, newsletter prompts, navigation skips.
@@ -106,7 +109,11 @@ TICKER_SYMBOLS = re.compile(r"[▲▼△▽↑↓⬆⬇]")
 # to the paragraph below, so it is joined to it rather than dropped.
 DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?\s*[:—–-]$")
 
-BULLET = re.compile(r"^\s*(?:[•·▪●◦‣∙■□➤►\-*–]|\d{1,2}[.)])\s+")
+# Symbol bullets only: numbered items ("3. Take inventory") are listicle headings, not summaries.
+BULLET = re.compile(r"^\s*[•·▪●◦‣∙■□➤►\-*–]\s+")
+
+# A signed change beside a quote: "+0.25", "-1.2%", "(0.6%)", "(-0.27%)".
+SIGNED_CHANGE = re.compile(r"(?:^|\s)[+\-−–]\d[\d.,]*%?(?=\s|$)|\(\s*[+\-−]?\d[\d.,]*\s*%\s*\)")
 
 # English function words: a sentence has many, a keyword/tag list has almost none.
 STOPWORDS = frozenset(

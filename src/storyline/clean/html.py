@@ -1,10 +1,30 @@
-"""Main-text extraction from raw HTML (trafilatura + htmldate), then text cleaning.
+"""Main-text extraction from raw HTML: trafilatura for the text, htmldate for the date.
 
-(Work in progress: interface final, tuning in the next commit.)
+The page is parsed once; the date, title, outlet and language are read from
+that tree, and trafilatura extracts the main text from it.  The extracted
+text then goes through the same line cleaning as already-extracted text
+(:func:`storyline.clean.boilerplate.clean_text`), without headline detection
+since the HTML gives the title.
+
+Options (measured on the article-extraction benchmark, ``benchmarks/aeb.py``):
+``fast=True`` skips trafilatura's second-opinion extractors (readability,
+jusText), about halving the time per page at no loss of F1 there;
+``include_comments=False`` because reader comments are not the article
+(F1 0.953 → 0.962 with fast).  ``favor_precision`` lowered F1 with ``fast``.
 """
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .boilerplate import clean_text, normalize_line
+
+LOGGER = logging.getLogger(__name__)
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
+EXTRACT_OPTIONS = {"fast": True, "include_comments": False, "include_tables": True}
 
 
 @dataclass
@@ -13,14 +33,105 @@ class ExtractedPage:
 
     text: str
     title: str | None = None
-    date: str | None = None
-    outlet: str | None = None
-    language: str | None = None
+    date: str | None = None          # ISO YYYY-MM-DD
+    outlet: str | None = None        # site name, else the domain
+    language: str | None = None      # ISO 639-1 code
     url: str | None = None
 
 
-def extract_html(html: str, url: str | None = None) -> ExtractedPage:
-    """Extract the main text and metadata of one HTML page (interface stub)."""
+def parse_html(html: str | bytes):  # -> lxml.html.HtmlElement | None
+    """Parse once with trafilatura's tolerant loader (handles encodings and broken markup)."""
+    from trafilatura.utils import load_html
+    return load_html(html)
+
+
+def first_meta(tree, *keys: str) -> str | None:
+    """Content of the first non-empty <meta> whose property or name is one of ``keys``."""
+    for key in keys:
+        for node in tree.xpath(f'//meta[@property="{key}" or @name="{key}"]'):
+            content = (node.get("content") or "").strip()
+            if content:
+                return content
+    return None
+
+
+def find_html_title(tree) -> str | None:
+    """Headline: og/twitter title, else the first <h1>, else <title> minus its site-name part."""
+    title = first_meta(tree, "og:title", "twitter:title")
+    if title:
+        return " ".join(title.split())
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().split())
+        if len(text.split()) >= 2:
+            return text
+    node = tree.find(".//title")
+    if node is not None and node.text_content().strip():
+        parts = TITLE_SEPARATORS.split(" ".join(node.text_content().split()))
+        return max(parts, key=len)   # "Headline | Site" → the longer part is the headline
+    return None
+
+
+def find_html_date(tree, url: str | None) -> str | None:
+    """Publication date from markup and URL (htmldate without its slow extensive search)."""
+    import htmldate
+    try:
+        return htmldate.find_date(tree, url=url, extensive_search=False, original_date=True,
+                                  outputformat="%Y-%m-%d")
+    except (ValueError, TypeError) as exc:      # malformed markup dates: no date, not a failure
+        LOGGER.debug("no date for %s: %s", url, exc)
+        return None
+
+
+def find_outlet(tree, url: str | None) -> str | None:
+    """Site name from og:site_name / application-name, else the page's domain."""
+    name = first_meta(tree, "og:site_name", "application-name")
+    if name:
+        return " ".join(name.split())
+    page_url = url or first_meta(tree, "og:url")
+    if not page_url:
+        return None
+    host = urlsplit(page_url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def find_html_language(tree, text: str) -> str | None:
+    """Declared <html lang>, else an offline guess (py3langid) from the extracted text."""
+    declared = tree.get("lang") or first_meta(tree, "og:locale", "language", "content-language")
+    match = LANG_RE.match(declared.strip()) if declared else None
+    if match:
+        return match.group(0).lower()
+    if len(text) < 40:
+        return None
+    import py3langid
+    return py3langid.classify(text[:2000])[0]
+
+
+def extract_main_text(tree, url: str | None) -> str:
+    """Main text with trafilatura (options above); one paragraph per line."""
     import trafilatura
-    text = trafilatura.extract(html, url=url, fast=True, include_comments=False) or ""
-    return ExtractedPage(text=text, url=url)
+    return trafilatura.extract(tree, url=url, **EXTRACT_OPTIONS) or ""
+
+
+def drop_leading_title(text: str, title: str | None) -> str:
+    """Remove the headline when the extractor kept it as the first line: the title is held apart."""
+    if not title:
+        return text
+    first, _, rest = text.partition("\n")
+    return rest.lstrip("\n") if normalize_line(first) == normalize_line(title) else text
+
+
+def extract_html(html: str | bytes, url: str | None = None, clean: bool = True) -> ExtractedPage:
+    """Extract the main text and metadata of one HTML page; ``clean=False`` skips line cleaning."""
+    tree = parse_html(html)
+    if tree is None:
+        return ExtractedPage(text="", url=url)
+    if url is None:
+        url = first_meta(tree, "og:url")
+    date = find_html_date(tree, url)
+    title = find_html_title(tree)
+    outlet = find_outlet(tree, url)
+    text = drop_leading_title(extract_main_text(tree, url), title)
+    if clean and text:
+        text = clean_text(text, outlet, find_headline=False).text
+    return ExtractedPage(text=text, title=title, date=date, outlet=outlet,
+                         language=find_html_language(tree, text), url=url)
