@@ -159,6 +159,28 @@ CREATE TABLE summaries (
     PRIMARY KEY (event_id, position)
 );
 """),
+    (201, "understanding: sentences, mention roles, quote speaker spans, per-event signatures", """
+CREATE TABLE sentences (
+    article_id TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    PRIMARY KEY (article_id, position)
+);
+ALTER TABLE mentions ADD COLUMN roles TEXT;
+ALTER TABLE quotes ADD COLUMN speaker_start INTEGER;
+ALTER TABLE quotes ADD COLUMN speaker_end INTEGER;
+ALTER TABLE quotes ADD COLUMN how TEXT;
+ALTER TABLE facts ADD COLUMN agreement TEXT;
+-- which article set each event's facts / summary were computed from (recompute when it changes)
+CREATE TABLE event_signatures (
+    stage     TEXT NOT NULL,
+    event_id  TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (stage, event_id)
+);
+"""),
     (300, "web read paths: duplicates of an article, entity → articles, stories by date", """
 CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS mentions_entity_article ON mentions(entity_id, article_id);
