@@ -1,0 +1,67 @@
+"""Summaries: a cited extractive summary per event (and an optional abstractive rewrite).
+
+``run(db, settings, progress)`` summarises each event whose article set
+changed since the last run; a summary and its signature are written in one
+transaction, so a killed build resumes where it stopped.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..config import Settings
+from ..progress import Progress
+from ..store import Database
+from .extractive import EventSummarizer
+
+__all__ = ["run", "EventSummarizer", "event_one_liner", "event_summary"]
+
+
+def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
+    """Summarise every new or changed event; returns counts."""
+    from ..understand.stage import changed_events, event_articles, event_sentences, signature_of
+
+    summarizer = EventSummarizer(**settings.section("summarize"))
+    events = event_articles(db)
+    extra = json.dumps(summarizer.__dict__, sort_keys=True, default=str)
+    todo = changed_events(db, "summaries", events, extra)
+    with progress.task("summarize", total=len(todo)) as advance:
+        for eid in todo:
+            summary = summarizer.summarize(event_sentences(db, events[eid]), _fact_support(db, eid))
+            with db.transaction() as conn:
+                conn.execute("DELETE FROM summaries WHERE event_id = ?", (eid,))
+                conn.executemany("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)",
+                                 [(eid, i, s.text, s.article_id, _outlet(db, s.article_id))
+                                  for i, s in enumerate(summary)])
+                conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('summaries',?,?)",
+                             (eid, signature_of(events[eid], extra)))
+            advance(1)
+    return {"events": len(todo), "summaries": db.scalar("SELECT count(DISTINCT event_id) FROM summaries")}
+
+
+def _fact_support(db: Database, event_id: str) -> dict[tuple[str, int], tuple[str, int]]:
+    """(article id, sentence start) → (fact id, number of outlets reporting that fact)."""
+    out: dict[tuple[str, int], tuple[str, int]] = {}
+    for r in db.conn.execute("SELECT id, sentences, outlets FROM facts WHERE event_id = ?", (event_id,)):
+        n = len(json.loads(r["outlets"] or "[]"))
+        for s in json.loads(r["sentences"] or "[]"):
+            out[(s["article_id"], int(s.get("start", -1)))] = (r["id"], n)
+    return out
+
+
+def _outlet(db: Database, article_id: str) -> str | None:
+    return db.scalar("SELECT outlet FROM articles WHERE id = ?", (article_id,))
+
+
+def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:
+    """The stored summary of an event: ``[{text, article_id, outlet}]`` in order."""
+    return [dict(r) for r in db.query("SELECT text, article_id, outlet FROM summaries WHERE event_id = ?"
+                                      " ORDER BY position", (event_id,))]
+
+
+def event_one_liner(db: Database, event_id: str, limit: int = 160) -> str | None:
+    """One line for a timeline: the event's first summary sentence, cut at ``limit`` characters."""
+    text = db.scalar("SELECT text FROM summaries WHERE event_id = ? ORDER BY position LIMIT 1", (event_id,))
+    if not text:
+        return None
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,37 @@
+"""Understanding: who is involved (entities), who said what (quotes), who reported which fact (facts).
+
+``run(db, settings, progress)`` is the build stage. It reads new articles
+since its watermark through spaCy (mentions + sentences, one transaction
+per batch together with the watermark), then re-resolves entities over the
+whole corpus, re-attributes quotes, and re-aligns facts of the events whose
+article set changed. Each step commits whole, so a killed build resumes to
+the same result.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import Settings
+from ..progress import Progress
+from ..store import Database
+from .entities import EntityResolver, RawMention, extract_mentions
+from .facts import EventSentence, FactAligner
+from .quotes import QuoteExtractor, SpeakerMention
+
+__all__ = ["run", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
+           "EventSentence", "extract_mentions"]
+
+
+def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
+    """Annotate new articles, then resolve entities, attribute quotes and align facts."""
+    from . import stage
+
+    entity_kw = settings.section("entities")
+    ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size") if k in entity_kw}
+    n_new = stage.annotate_new(db, progress, **ner_kw)
+    resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
+    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress) \
+        if resolved or n_new else db.scalar("SELECT count(*) FROM quotes")
+    n_facts = stage.align_facts(db, FactAligner(**settings.section("facts")), progress)
+    return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
+            "quotes": n_quotes, "facts": n_facts}

