@@ -70,6 +70,31 @@ class Storyline:
         out["first_date"], out["last_date"] = (span[0], span[1]) if span else (None, None)
         return out
 
+    # -- understanding (entities, quotes, facts, summaries) ---------------
+    def entities(self, limit: int | None = None, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
+        """Canonical entities by mention count, with aliases and roles."""
+        from .understand.queries import list_entities
+
+        return list_entities(self.db, limit, type)
+
+    def entity(self, name: str) -> dict[str, Any]:
+        """One entity by id, name or alias, with its articles, events and quotes."""
+        from .understand.queries import find_entity
+
+        return find_entity(self.db, name)
+
+    def quotes(self, speaker: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Quotes with their speakers, optionally of one speaker (any name or alias)."""
+        from .understand.queries import list_quotes
+
+        return list_quotes(self.db, speaker, limit=limit)
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        """One event: cited summary, sources, facts × outlets, quotes, entities."""
+        from .understand.queries import event_detail
+
+        return event_detail(self.db, event_id)
+
     def close(self) -> None:
         self.db.close()
 

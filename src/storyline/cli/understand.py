@@ -1,0 +1,105 @@
+"""Understanding commands: entities, entity NAME, quotes [--speaker NAME], event ID."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .output import emit_json, emit_table
+
+
+@click.command()
+@click.option("--type", "type_", type=click.Choice(["PERSON", "ORG", "PLACE"], case_sensitive=False), default=None,
+              help="Only entities of this type.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def entities(obj: Any, type_: str | None, limit: int, as_json: bool) -> None:
+    """Canonical people, organisations and places, most mentioned first."""
+    data = obj.open(readonly=True).entities(limit or None, type_)
+    if as_json:
+        emit_json(data)
+        return
+    rows = [dict(r, aliases=", ".join(r["aliases"]), roles=", ".join(r["roles"])) for r in data]
+    emit_table(rows, ["id", "name", "type", "mentions", "articles", "aliases", "roles"], title="Entities")
+
+
+@click.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def entity(obj: Any, name: str, as_json: bool) -> None:
+    """One entity by name, alias or id: aliases, roles, articles, events, quotes."""
+    data = obj.open(readonly=True).entity(name)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['name']}  [{data['type']}]  {data['id']}")
+    click.echo(f"  aliases:  {', '.join(data['aliases']) or '-'}")
+    click.echo(f"  roles:    {', '.join(data['roles']) or '-'}")
+    click.echo(f"  mentions: {data['mentions']} in {len(data['articles'])} articles, {len(data['events'])} events")
+    for q in data["quotes"][:20]:
+        click.echo(f"  “{_cut(q['text'])}”  ({q['article_id']})")
+
+
+@click.command()
+@click.option("--speaker", default=None, help="Only quotes of this speaker (any name or alias).")
+@click.option("--limit", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def quotes(obj: Any, speaker: str | None, limit: int | None, as_json: bool) -> None:
+    """Direct quotations and who said them."""
+    data = obj.open(readonly=True).quotes(speaker, limit)
+    if as_json:
+        emit_json(data)
+        return
+    rows = [dict(r, text=_cut(r["text"], 120)) for r in data]
+    emit_table(rows, ["speaker", "text", "article_id", "date"], title="Quotes")
+
+
+@click.command()
+@click.argument("event_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def event(obj: Any, event_id: str, as_json: bool) -> None:
+    """One event: cited summary, sources, facts × outlets, quotes, entities."""
+    data = obj.open(readonly=True).event(event_id)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data.get('title') or event_id}  ({event_id}, {data.get('date') or 'undated'})")
+    click.echo("\nSummary")
+    for i, s in enumerate(data["summary"], 1):
+        click.echo(f"  {s['text']} [{i}: {s['outlet'] or s['article_id']}]")
+    emit_table(data["sources"], ["id", "date", "outlet", "title", "duplicate_of"], title="Sources")
+    _print_facts(data)
+    rows = [dict(q, text=_cut(q["text"], 100)) for q in data["quotes"]]
+    emit_table(rows, ["speaker", "text", "article_id"], title="Quotes")
+    click.echo("Entities: " + ", ".join(f"{e['name']} ({e['type']}, {e['mentions']})" for e in data["entities"][:20]))
+
+
+def _print_facts(data: dict[str, Any]) -> None:
+    """The fact × outlet matrix: one row per fact, an x per outlet that reports it, flags."""
+    outlets = data["outlets"]
+    rows = []
+    for f in data["facts"]:
+        row = {"fact": _cut(f["text"], 70)}
+        for i, o in enumerate(outlets):
+            row[f"s{i + 1}"] = "x" if o in f["outlets"] else ""
+        flags = ["single outlet"] if f["single_outlet"] else []
+        flags += [f"disagree on {d['kind']}" for d in f["disagreement"]]
+        flags += [f"agree on {a['kind']}" for a in f.get("agreement", []) if a["kind"] in ("year", "percent", "money")]
+        row["flags"] = "; ".join(flags)
+        rows.append(row)
+    if rows:
+        legend = ", ".join(f"s{i + 1}={o}" for i, o in enumerate(outlets))
+        emit_table(rows, ["fact", *[f"s{i + 1}" for i in range(len(outlets))], "flags"], title=f"Facts ({legend})")
+
+
+def _cut(text: str, n: int = 90) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def register(group: click.Group) -> None:
+    for command in (entities, entity, quotes, event):
+        group.add_command(command)
