@@ -261,7 +261,10 @@ def event_quotes(db: Database, event_id: str) -> list[dict[str, Any]]:
     rows = _dicts(db, """
         SELECT q.id, q.text, q.article_id, q.speaker, q.speaker_entity_id, q.group_id, a.outlet, a.date
         FROM quotes q JOIN articles a ON a.id = q.article_id
-        WHERE q.event_id = ? OR a.event_id = ? ORDER BY a.date, q.article_id, q.start""", (event_id, event_id))
+        WHERE q.rowid IN (SELECT rowid FROM quotes WHERE event_id = ?
+                          UNION SELECT q2.rowid FROM articles a2 JOIN quotes q2 ON q2.article_id = a2.id
+                                WHERE a2.event_id = ?)
+        ORDER BY a.date, q.article_id, q.start""", (event_id, event_id))
     return group_quotes(rows)
 
 
