@@ -102,6 +102,19 @@ DATE = re.compile(
 # A labelled keyword list: "Tags: a, b, c", "Topics: ...", "Filed under: ...".
 TAG_LABEL = re.compile(r"^(?:tags?|topics?|keywords?|filed\s+under|categories|more\s+about)\s*[:|]", _I)
 
+# Cheap substring pre-checks (lower-cased line) before the slower cue patterns:
+# a line without any of these words cannot match the pattern named beside it.
+PHOTO_KEYS = ("photo", "image", "picture", "pic", "video", "graphic", "illustration", "screen", "getty",
+              "shutterstock")                                                   # PHOTO_CREDIT
+COPYRIGHT_KEYS = ("©", "(c)", "copyright", "rights reserved")                   # COPYRIGHT
+SOCIAL_KEYS = ("twitter.com", "t.co/", "x.com/", "(@", "post shared")          # SOCIAL_EMBED
+
+
+def has_any(lower: str, keys: tuple[str, ...]) -> bool:
+    """Whether the lower-cased line contains one of the keys (C-speed substring search)."""
+    return any(k in lower for k in keys)
+
+
 # Arrows and delta signs used by market tickers and score widgets.
 TICKER_SYMBOLS = re.compile(r"[▲▼△▽↑↓⬆⬇]")
 
