@@ -102,6 +102,17 @@ CREATE TABLE stories (
     n_events  INTEGER DEFAULT 0
 );
 """),
+    (150, "near-duplicate index: MinHash signature per article, LSH band keys", """
+CREATE TABLE dedupe_signatures (
+    seq       INTEGER PRIMARY KEY,              -- articles.seq; presence = processed by dedupe
+    signature BLOB                              -- uint32 MinHash values + shingle count; NULL when too short
+);
+CREATE TABLE dedupe_bands (
+    key INTEGER NOT NULL,                       -- hash of (band number, band values)
+    seq INTEGER NOT NULL
+);
+CREATE INDEX dedupe_bands_key ON dedupe_bands(key);
+"""),
     (200, "entities, mentions, quotes, facts, summaries", """
 CREATE TABLE entities (
     id        TEXT PRIMARY KEY,
