@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -39,26 +40,39 @@ def replicate_jsonl(source: Path, target: Path, n_records: int) -> int:
     return n_records
 
 
-def timed_ingest(paths: list[str], workers: int, db_dir: Path, name: str) -> tuple[float, object]:
-    """Ingest into a fresh DB with the given number of workers; return (seconds, counts)."""
+def cpu_seconds() -> float:
+    """CPU time of this process and its reaped children (the pool workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_ingest(paths: list[str], workers: int, db_dir: Path, name: str) -> tuple[float, float, object]:
+    """Ingest into a fresh DB with the given number of workers; return (wall s, CPU s, counts)."""
     import storyline
     from storyline.config import Settings
 
     settings = Settings({"engine": {"workers": workers}})
     sl = storyline.open(db_dir / f"{name}.db", settings)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     counts = sl.ingest(paths)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
     sl.close()
-    return elapsed, counts
+    return elapsed, cpu, counts
 
 
-def report(label: str, unit: str, elapsed: float, counts: object, target: float) -> bool:
-    """Print one result line; return whether the target is met."""
-    rate = counts.read / elapsed  # type: ignore[attr-defined]
+def report(label: str, unit: str, elapsed: float, cpu: float, counts: object, target: float) -> bool:
+    """Print one result line; return whether the wall-clock target is met.
+
+    The CPU figure (records per CPU-second × cores) is what the rate would be
+    on otherwise idle cores: the machine is shared, so wall time is noisy.
+    """
+    n = counts.read  # type: ignore[attr-defined]
+    rate = n / elapsed
+    idle_rate = n / cpu * min(os.cpu_count() or 1, 2) if cpu else float("nan")
     ok = rate >= target
-    print(f"{label:<5} {counts.read:>6} read, {counts.stored:>6} stored, {counts.rejected:>4} rejected"  # type: ignore[attr-defined]
-          f" in {elapsed:6.2f} s = {rate:8.1f} {unit}/s  (target >= {target:g}: {'OK' if ok else 'BELOW'})")
+    print(f"{label:<5} {n:>6} read, {counts.stored:>6} stored, {counts.rejected:>4} rejected"  # type: ignore[attr-defined]
+          f" in {elapsed:6.2f} s wall = {rate:8.1f} {unit}/s  (target >= {target:g}: {'OK' if ok else 'BELOW'});"
+          f" {cpu:6.2f} CPU-s → {idle_rate:8.1f} {unit}/s on 2 idle cores")
     return ok
 
 
@@ -69,20 +83,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-html", action="store_true")
     args = parser.parse_args(argv)
     print("command: python benchmarks/ingest_throughput.py " + " ".join(argv if argv is not None else sys.argv[1:]))
-    print(f"cpus: {os.cpu_count()}, workers: {args.workers}")
+    print(f"cpus: {os.cpu_count()}, workers: {args.workers}, load average before: "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
         if JSONL_SOURCE.exists():
             corpus = tmp_dir / "docs.jsonl"
             replicate_jsonl(JSONL_SOURCE, corpus, args.records)
-            elapsed, counts = timed_ingest([str(corpus)], args.workers, tmp_dir, "jsonl")
-            ok &= report("JSONL", "articles", elapsed, counts, 1000)
+            elapsed, cpu, counts = timed_ingest([str(corpus)], args.workers, tmp_dir, "jsonl")
+            ok &= report("JSONL", "articles", elapsed, cpu, counts, 1000)
         else:
             print(f"JSONL skipped: {JSONL_SOURCE} absent")
         if HTML_DIR.exists() and not args.skip_html:
-            elapsed, counts = timed_ingest([str(HTML_DIR)], args.workers, tmp_dir, "html")
-            ok &= report("HTML", "pages", elapsed, counts, 100)
+            elapsed, cpu, counts = timed_ingest([str(HTML_DIR)], args.workers, tmp_dir, "html")
+            ok &= report("HTML", "pages", elapsed, cpu, counts, 100)
         elif not args.skip_html:
             print(f"HTML skipped: {HTML_DIR} absent")
     return 0 if ok else 1

@@ -51,12 +51,24 @@ def clean_document(raw: RawDocument, settings: Settings) -> Article | Reject:
 def clean_batch(batch: list[RawDocument | Reject], settings: Settings,
                 mapper: Callable[..., Iterable[Any]] | None = None) -> tuple[list[Article], list[Reject]]:
     """Clean a batch (optionally through a parallel ``mapper``) and split articles from rejects."""
+    return finish_clean(start_clean(batch, settings, mapper))
+
+
+def start_clean(batch: list[RawDocument | Reject], settings: Settings,
+                mapper: Callable[..., Iterable[Any]] | None = None) -> tuple[list[Reject], Iterable[Any]]:
+    """Hand a batch to the mapper (a pool starts on it at once) and return (reader rejects, pending results)."""
     raws = [r for r in batch if isinstance(r, RawDocument)]
     rejects = [r for r in batch if isinstance(r, Reject)]
     if mapper is None:
         results: Iterable[Article | Reject] = (clean_document(r, settings) for r in raws)
     else:
         results = mapper(clean_document, raws, itertools.repeat(settings))
+    return rejects, results
+
+
+def finish_clean(started: tuple[list[Reject], Iterable[Any]]) -> tuple[list[Article], list[Reject]]:
+    """Collect a started batch's results, split into articles and rejects."""
+    rejects, results = started
     articles = []
     for result in results:
         (rejects if isinstance(result, Reject) else articles).append(result)
@@ -70,10 +82,17 @@ def ingest(db: Database, paths: Sequence[str], settings: Settings, progress: Pro
     total = IngestCounts()
     with progress.task("ingest") as advance:
         stream = read_documents(paths, settings)
-        while batch := list(itertools.islice(stream, batch_size)):
-            articles, rejects = clean_batch(batch, settings, mapper)
-            total.add(write_batch(db, articles, rejects, run_id))
-            advance(len(batch))
+        pending: tuple[int, Any] | None = None
+        while True:
+            # Read and submit batch k+1 before storing batch k, so workers clean while this process writes.
+            batch = list(itertools.islice(stream, batch_size))
+            started = (len(batch), start_clean(batch, settings, mapper)) if batch else None
+            if pending is not None:
+                total.add(write_batch(db, *finish_clean(pending[1]), run_id))
+                advance(pending[0])
+            if started is None:
+                break
+            pending = started
     end_run(db, run_id)
     return total
 
