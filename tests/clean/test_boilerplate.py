@@ -193,3 +193,32 @@ def test_outlet_name_and_recurring_lines_are_dropped() -> None:
 def test_sentence_with_cue_word_is_not_dropped() -> None:
     line = "Read the full statement, the spokesman said, before taking questions from reporters."
     assert classify_line(line, line_features(line)) is None
+
+
+@pytest.mark.parametrize("line", [
+    "- 19 Dec 2012: 13 die in a building collapse in Pune",         # dated timeline entry
+    "Score 4.5 out of 5",                                            # numbers without a signed change
+    "Dell G3 15 Intel Core i5-9300H Laptop with 512GB SSD for $799.99",
+    "3. Take inventory",                                             # listicle heading
+    "Central bank signals further rate cuts later this year",        # subheading
+    "“No.”",                                                         # one-word quote paragraph
+    "Photographers lined the street as the motorcade passed, witnesses said.",
+])
+def test_content_lines_are_kept(line: str) -> None:
+    assert classify_line(line, line_features(line)) is None
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("NIFTY 22,104.05 ▲ 61.35 (0.28%)", "ticker"),
+    ("EUR/USD 1.0842 -0.0031 GBP/USD 1.2710 +0.0012", "ticker"),
+    ("Reporting by Jane Roe | 4 March 2024 08:12 GMT", "byline"),
+    ("Updated 3 hours ago", "byline"),
+    ("See also: Five things to know about the election", "cross-link"),
+    ("MUST READ Ten years after the quake, a town rebuilds", "cross-link"),
+    ("Residents gather outside the court. Image credit: AFP", "photo-caption"),
+    ("Please check your connection and try again", "interface-banner"),
+    ("Copyright 2024 Example Media Group. All rights reserved.", "copyright"),
+    ("Tags: politics, parliament, budget", "tag-list"),
+])
+def test_noise_lines_are_named(line: str, reason: str) -> None:
+    assert classify_line(line, line_features(line)) == reason

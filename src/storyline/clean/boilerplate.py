@@ -33,6 +33,7 @@ WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”»]$")
 ANY_PUNCT_RE = re.compile(r"[.,;:!?\"“”«»()]")
 NUMERIC_TOKEN_RE = re.compile(r"\d")
+TIMELINE_RE = re.compile(r"^[\W_]*[:–—-]\s*\S+(?:\s+\S+){2,}")   # "<date>: event in three+ words"
 ALPHA_RE = re.compile(r"[^\W\d_]")
 # Thresholds below were set on general grounds (typical English news prose)
 # and checked on the seeds, the synthetic test articles and AEB; not fitted per page.
@@ -123,6 +124,8 @@ def is_byline(line: str, f: LineFeatures) -> bool:
     if not f.has_date:
         return False
     rest = cues.DATE.sub(" ", line)
+    if TIMELINE_RE.match(rest):
+        return False            # "19 Dec 2012: 13 die in Pune" is a dated timeline entry, not a byline
     rest_words = WORD_RE.findall(rest)
     # what is left beside the date is a few names, not a clause
     return len(rest_words) <= BYLINE_MAX_WORDS and not SENTENCE_END_RE.search(rest.strip())
