@@ -222,3 +222,21 @@ def test_content_lines_are_kept(line: str) -> None:
 ])
 def test_noise_lines_are_named(line: str, reason: str) -> None:
     assert classify_line(line, line_features(line)) == reason
+
+
+def test_hard_wrapped_first_sentence_is_not_a_title() -> None:
+    text = ("Police arrested two men on Sunday after a robbery in\n"
+            "the city centre, officials said on Monday evening.\n\n"
+            "The men were charged with theft and will appear in court next week.")
+    cleaned = clean_text(text)
+    assert cleaned.title is None
+    assert "Police arrested two men on Sunday after a robbery in" in cleaned.text
+
+
+def test_comment_count_near_the_byline_is_dropped_alone() -> None:
+    text = ("Harbour bridge to close for repairs\n14 Comments\n"
+            "The harbour bridge will close for six months from May, the council said on Tuesday.\n"
+            "Drivers will be diverted through the industrial estate.")
+    cleaned = clean_text(text)
+    assert [(n, reason) for n, _, reason in cleaned.removed] == [(2, "comment-link")]
+    assert cleaned.text.endswith("Drivers will be diverted through the industrial estate.")

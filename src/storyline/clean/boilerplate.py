@@ -169,6 +169,8 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
         return "symbols-only"
     if f.n_words <= 12 and cues.INTERFACE_CHROME.search(line):
         return "interface-banner"
+    if f.n_words <= 6 and cues.COMMENT_SECTION.search(line):
+        return "comment-link"        # "12 Comments" beside the byline; below the body it cuts everything
     lower = line.lower()
     if cues.has_any(lower, cues.SOCIAL_KEYS) and cues.SOCIAL_EMBED.search(line):
         return "social-embed"
@@ -240,12 +242,19 @@ def find_redundant_bullets(lines: list[str], feats: list[LineFeatures], kept: li
     return drop
 
 
+def continues_on_next_line(lines: list[str], i: int) -> bool:
+    """A hard-wrapped sentence: the very next line goes on in lower case, so line i is no headline."""
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    return bool(nxt) and nxt[0].islower()
+
+
 def find_title(lines: list[str], feats: list[LineFeatures], kept: list[int]) -> int | None:
     """The headline: the first short, unpunctuated kept line above the body, with body below it."""
     for pos, i in enumerate(kept):
         if feats[i].is_body:
             return None          # the body started without a headline
         if (feats[i].n_words >= 3 and is_headline_shaped(lines[i], feats[i]) and not feats[i].is_bullet
+                and not continues_on_next_line(lines, i)
                 and any(feats[j].is_body for j in kept[pos + 1:])):
             return i
     return None

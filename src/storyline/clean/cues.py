@@ -83,7 +83,7 @@ SOCIAL_EMBED = re.compile(
 
 # Byline / timestamp cues: "By Jane Doe", "Published: ...", "Updated 2 hours ago".
 BYLINE_CUE = re.compile(
-    r"^by\s+[A-Z]|^(?:published|updated|posted|last\s+updated|first\s+published)\b\s*(?:on|at|:)?"
+    r"^(?-i:By|BY)\s+(?-i:[A-Z])|^(?:published|updated|posted|last\s+updated|first\s+published)\b\s*(?:on|at|:)?"
     r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b",
     _I,
 )
