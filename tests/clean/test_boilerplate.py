@@ -240,3 +240,13 @@ def test_comment_count_near_the_byline_is_dropped_alone() -> None:
     cleaned = clean_text(text)
     assert [(n, reason) for n, _, reason in cleaned.removed] == [(2, "comment-link")]
     assert cleaned.text.endswith("Drivers will be diverted through the industrial estate.")
+
+
+def test_news_sentences_with_comment_words_do_not_cut_the_article() -> None:
+    text = ("Talks on the gas pipeline will resume next week, the ministry said on Friday.\n"
+            "Replying to a question from reporters, the minister said the price was not yet agreed.\n"
+            "Comments on the draft agreement can be sent to the ministry until May 5, officials said.\n"
+            "Both sides expect to sign the deal before the end of the year.")
+    cleaned = clean_text(text)
+    assert cleaned.removed == []
+    assert cleaned.text.count("\n\n") == 3

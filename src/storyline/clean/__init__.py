@@ -28,9 +28,9 @@ def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int
     """Clean one raw document into an article; raise ``RecordError`` (empty, binary, too-short, …) when it is none."""
     _check_options(min_chars, max_chars)
     page = _extract(raw) if raw.html is not None and not (raw.text or "").strip() else None
-    raw_text = page.text if page is not None else (raw.text or "")
-    check_text(raw_text, max_chars, html=page is not None)
-    raw_text = repair_mojibake(raw_text)
+    original = page.text if page is not None else (raw.text or "")
+    check_text(original, max_chars, html=page is not None)
+    raw_text = repair_mojibake(original)
     url = raw.url or (page.url if page else None)
     outlet = raw.outlet or (page.outlet if page else None) or metadata.outlet_from_url(url)
     cleaned = _clean(raw_text, outlet) if page is None else None
@@ -46,7 +46,7 @@ def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int
         or metadata.detect_language(text)
     digest = content_hash(text)
     return Article(id=raw.id or article_id(url, digest), text=text, title=title, url=url, date=date,
-                   outlet=outlet, language=language, raw_text=raw_text, source=raw.source,
+                   outlet=outlet, language=language, raw_text=original, source=raw.source,
                    content_hash=digest, date_source=date_source)
 
 

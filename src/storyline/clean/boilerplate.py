@@ -169,7 +169,7 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
         return "symbols-only"
     if f.n_words <= 12 and cues.INTERFACE_CHROME.search(line):
         return "interface-banner"
-    if f.n_words <= 6 and cues.COMMENT_SECTION.search(line):
+    if f.n_words <= 6 and is_comment_cue(line, f):
         return "comment-link"        # "12 Comments" beside the byline; below the body it cuts everything
     lower = line.lower()
     if cues.has_any(lower, cues.SOCIAL_KEYS) and cues.SOCIAL_EMBED.search(line):
@@ -189,14 +189,22 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
     return None
 
 
+def is_comment_cue(line: str, f: LineFeatures) -> bool:
+    """A comment-section header/widget (on a non-sentence line) or a moderation notice."""
+    if f.n_words > 20:
+        return False
+    if cues.COMMENT_NOTICE.search(line):
+        return True
+    return not f.is_body and bool(cues.COMMENT_HEADER.search(line))
+
+
 def find_comment_cut(lines: list[str], feats: list[LineFeatures]) -> int | None:
-    """Index of the comment-section header that follows the body; it and all below are comments."""
+    """Index of the comment-section cue that follows the body; it and all below are comments."""
     seen_body = False
     for i, (line, f) in enumerate(zip(lines, feats)):
-        if f.is_body:
-            seen_body = True
-        elif seen_body and f.n_words <= 20 and cues.COMMENT_SECTION.search(line):
+        if seen_body and is_comment_cue(line, f):
             return i
+        seen_body = seen_body or f.is_body
     return None
 
 

@@ -13,21 +13,27 @@ import re
 
 _I = re.IGNORECASE
 
-# Start of a reader-comment section: a count header ("COMMENTS (3)", "12 comments"),
-# a call to comment, moderation notices, reply widgets.  Everything after the
-# first one that follows the body is the comment thread, not the article.
-COMMENT_SECTION = re.compile(
+# Start of a reader-comment section.  Two strengths of cue:
+# COMMENT_HEADER — labels and widgets ("COMMENTS (3)", "12 comments", "Replying to X",
+#   "Post a comment"): only a cue on a line that is not a full sentence, since news
+#   prose says "Replying to a question, the minister said ...";
+# COMMENT_NOTICE — moderation/closure notices, specific enough even as a sentence.
+COMMENT_HEADER = re.compile(
     r"^(?:\d+\s+)?(?:reader\s+)?comments?\s*(?:\(\d+\)|:)?\s*$"
     r"|^(?:leave|post|add|write|submit|show|view|load|read|see)\s+(?:a|your|the|all|more)?\s*"
     r"(?:\d+\s+)?(?:comments?|replies|reply|responses)\b"
-    r"|^comments?\s+(?:are|is)\s+(?:moderated|closed|disabled|welcome)"
     r"|^(?:replying|reply)\s+to\b"
     r"|^(?:join|start)\s+the\s+(?:discussion|conversation|debate)"
-    r"|^(?:be\s+the\s+first\s+to\s+comment|no\s+comments\s+yet)"
-    r"|^comment\s+(?:policy|guidelines|rules)\b"
     r"|^(?:\d+\s+)?(?:responses?|replies)\s+to\b",
     _I,
 )
+COMMENT_NOTICE = re.compile(
+    r"^comments?\s+(?:are|is)\s+(?:moderated|closed|disabled|now\s+closed)"
+    r"|^(?:be\s+the\s+first\s+to\s+comment|no\s+comments\s+yet)"
+    r"|^comment\s+(?:policy|guidelines|rules)\b",
+    _I,
+)
+
 
 # A link to another article: the cue, then (usually) a headline.
 CROSS_LINK_WITH_SEPARATOR = re.compile(
