@@ -41,6 +41,7 @@ SHORT_LINE_WORDS = 40       # longer lines are paragraphs: no byline/ticker feat
 BODY_MIN_WORDS = 8          # a news paragraph: at least one full sentence
 TITLE_MAX_WORDS = 25        # headlines are short (median ~10 words)
 CUE_LINE_MAX_WORDS = 30     # cue-led boilerplate lines are short
+CAPTION_MAX_WORDS = 50      # a photo caption is a sentence or two; a longer line is a paragraph
 BYLINE_MAX_WORDS = 8        # name(s) + agency beside a date
 TAG_MIN_WORDS = 8           # a keyword list long enough to tell from a subheading or list item
 TAG_MAX_STOP_RATIO = 0.05   # English prose has ~40% function words, headlinese ~10-20%, tag lists ~0
@@ -127,8 +128,12 @@ def is_byline(line: str, f: LineFeatures) -> bool:
     if TIMELINE_RE.match(rest):
         return False            # "19 Dec 2012: 13 die in Pune" is a dated timeline entry, not a byline
     rest_words = WORD_RE.findall(rest)
-    # what is left beside the date is a few names, not a clause
-    return len(rest_words) <= BYLINE_MAX_WORDS and not SENTENCE_END_RE.search(rest.strip())
+    # what is left beside the date is a few names, not a clause: at most one lower-case
+    # content word ("This story is from", "Last updated at"), so a dated headline
+    # ("Pakistan, Russia sign gas deal on May 4, 2023") stays
+    verbs_nouns = sum(1 for w in rest_words if w[0].islower() and w.lower() not in cues.STOPWORDS)
+    return (len(rest_words) <= BYLINE_MAX_WORDS and verbs_nouns <= 1
+            and not SENTENCE_END_RE.search(rest.strip()))
 
 
 def is_ticker(line: str, f: LineFeatures) -> bool:
@@ -174,7 +179,7 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
     lower = line.lower()
     if cues.has_any(lower, cues.SOCIAL_KEYS) and cues.SOCIAL_EMBED.search(line):
         return "social-embed"
-    if f.n_words <= 80 and cues.has_any(lower, cues.PHOTO_KEYS) and cues.PHOTO_CREDIT.search(line):
+    if f.n_words <= CAPTION_MAX_WORDS and cues.has_any(lower, cues.PHOTO_KEYS) and cues.PHOTO_CREDIT.search(line):
         return "photo-caption"
     if f.n_words <= CUE_LINE_MAX_WORDS and cues.has_any(lower, cues.COPYRIGHT_KEYS) and cues.COPYRIGHT.search(line):
         return "copyright"
