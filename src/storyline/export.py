@@ -15,7 +15,7 @@ from .errors import InputError
 from .store import Database
 
 JSON_COLUMNS = {"keywords", "entities", "aliases", "roles", "sentences", "outlets", "disagreement",
-                "article_ids", "event_ids", "summary"}
+                "article_ids", "event_ids", "summary", "agreement"}
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:

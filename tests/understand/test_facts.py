@@ -1,0 +1,58 @@
+"""Values normalisation and fact alignment across outlets."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from storyline.understand.facts import EventSentence, FactAligner
+from storyline.understand.values import compare_values, extract_values
+
+D = dt.date(2021, 4, 7)
+
+
+def test_years_ago_and_since_year_normalise_to_the_same_year() -> None:
+    assert ("year", "", 2012.0) in extract_values("the first visit in nine years", D)
+    assert ("year", "", 2012.0) in extract_values("the first minister to visit since 2012", D)
+    assert ("year", "", 2012.0) in extract_values("after a gap of 9 years", D)
+    assert ("year", "", 2016.0) in extract_values("it happened five years ago", D)
+    assert ("percent", "", 46.0) in extract_values("a 46 per cent increase in trade", D)
+    assert ("count", "day", 2.0) in extract_values("a two-day visit", D)
+    assert ("money", "", 3e9) in extract_values("a $3 billion deal", D)
+
+
+def test_compare_values_agrees_and_disagrees_by_kind() -> None:
+    agree, disagree = compare_values({"A": {("year", "", 2012.0)}, "B": {("year", "", 2012.0)},
+                                      "C": {("percent", "", 46.0)}})
+    assert [a["kind"] for a in agree] == ["year"] and not disagree
+    agree, disagree = compare_values({"A": {("count", "people", 12.0)}, "B": {("count", "people", 15.0)}})
+    assert disagree and disagree[0]["values"] == {"A": 12, "B": 15} and not agree
+
+
+def _sent(article: str, text: str, start: int = 0) -> EventSentence:
+    return EventSentence(article, "outlet-" + article, text, D, start, start + len(text))
+
+
+def test_alignment_groups_paraphrases_marks_single_outlet_and_disagreement() -> None:
+    sents = [
+        _sent("a", "The earthquake killed 12 people in the northern province on Sunday."),
+        _sent("b", "Twelve people were killed by the earthquake in the northern province on Sunday.", 0),
+        _sent("c", "The quake in the northern province on Sunday killed 15 people, officials said."),
+        _sent("a", "Rescue teams searched collapsed buildings through the night with dogs.", 100),
+        _sent("b", "The central bank left its interest rate unchanged at 4 per cent this month.", 200),
+    ]
+    facts = FactAligner().align("E", sents)
+    big = max(facts, key=lambda f: len(f.outlets))
+    assert big.outlets == ["outlet-a", "outlet-b", "outlet-c"] and not big.single_outlet
+    assert any(d["kind"] == "count" and set(d["values"].values()) == {12, 15} for d in big.disagreement)
+    singles = [f for f in facts if f.single_outlet]
+    assert {f.text[:10] for f in singles} == {"Rescue tea", "The centra"}
+
+
+def test_alignment_with_given_vectors_needs_mutual_best_matches() -> None:
+    sents = [_sent("a", "one two three four five six seven."), _sent("b", "alpha beta gamma delta epsilon zeta eta."),
+             _sent("b", "uno dos tres cuatro cinco seis siete.", 50)]
+    vectors = np.eye(3, dtype=np.float32)
+    vectors[1] = vectors[0]                 # a and the first b sentence are the same fact
+    facts = FactAligner().align("E", sents, vectors)
+    assert sorted(len(f.sentences) for f in facts) == [1, 2]
