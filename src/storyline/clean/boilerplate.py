@@ -241,11 +241,14 @@ def find_redundant_bullets(lines: list[str], feats: list[LineFeatures], kept: li
     features, ingredients) share a few words with any body by chance.
     """
     drop: set[int] = set()
-    for block in bullet_blocks(lines, feats, kept):
-        if sum(feats[i].n_words for i in block) < BODY_MIN_WORDS * len(block):
-            continue
+    blocks = [b for b in bullet_blocks(lines, feats, kept)
+              if sum(feats[i].n_words for i in b) >= BODY_MIN_WORDS * len(b)]
+    if not blocks:
+        return drop
+    body = word_bigrams(" ".join(lines[i] for i in kept
+                                 if not feats[i].is_bullet and feats[i].n_words >= BODY_MIN_WORDS))
+    for block in blocks:
         members = set(block)
-        body = word_bigrams(" ".join(lines[i] for i in kept if i not in members and feats[i].n_words >= BODY_MIN_WORDS))
         shares = []
         for i in block:
             grams = word_bigrams(lines[i])
@@ -263,13 +266,13 @@ def continues_on_next_line(lines: list[str], i: int) -> bool:
 
 def find_title(lines: list[str], feats: list[LineFeatures], kept: list[int]) -> int | None:
     """The headline: the first short, unpunctuated kept line above the body, with body below it."""
-    for pos, i in enumerate(kept):
+    for i in kept:
         if feats[i].is_body:
             return None          # the body started without a headline
         if (feats[i].n_words >= 3 and is_headline_shaped(lines[i], feats[i]) and not feats[i].is_bullet
-                and not continues_on_next_line(lines, i)
-                and any(feats[j].is_body for j in kept[pos + 1:])):
-            return i
+                and not continues_on_next_line(lines, i)):
+            # the first body line comes after i (the loop returns at it), so body follows
+            return i if any(feats[j].is_body for j in kept) else None
     return None
 
 
