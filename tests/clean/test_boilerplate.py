@@ -252,3 +252,36 @@ def test_news_sentences_with_comment_words_do_not_cut_the_article() -> None:
     cleaned = clean_text(text)
     assert cleaned.removed == []
     assert cleaned.text.count("\n\n") == 3
+
+
+ELECTION = """You are offline. Reconnecting…
+Opposition wins landslide in regional election
+Voters queue outside a polling station in the capital on Sunday. (AP Photo/Jane Doe)
+Sunday's vote ended two decades of rule by the governing party, according to preliminary results published overnight.
+
+The opposition leader thanked voters in a short speech.
+"Tonight the people have spoken," she said.
+Turnout was 71 percent, the highest since 1994, the electoral commission said.
+
+Congratulations to the people of the region on a peaceful vote https://t.co/x1Y2z3 #Election
+— Foreign Office Spokesperson (@FOSpox) June 2, 2024
+
+Follow @regionaldesk on Twitter for live updates
+Final results are expected on Wednesday.
+Join the discussion
+Show 24 comments
+Anonymous: great news!!!
+"""
+
+
+def test_synthetic_election_article() -> None:
+    cleaned = clean_text(ELECTION)
+    assert cleaned.title == "Opposition wins landslide in regional election"
+    assert cleaned.text.split("\n\n") == [
+        "Sunday's vote ended two decades of rule by the governing party, according to preliminary results "
+        "published overnight.",
+        "The opposition leader thanked voters in a short speech.",
+        '"Tonight the people have spoken," she said.',
+        "Turnout was 71 percent, the highest since 1994, the electoral commission said.",
+        "Final results are expected on Wednesday.",
+    ]
