@@ -66,7 +66,6 @@ class LineFeatures:
     n_words: int
     ends_sentence: bool      # final . ! ? (or closing quote): prose, not a label
     has_punct: bool          # any sentence punctuation at all
-    cap_ratio: float         # share of words starting upper-case
     stop_ratio: float        # share of English function words
     numeric_ratio: float     # share of whitespace tokens holding digits or only symbols
     has_date: bool
@@ -93,7 +92,6 @@ def line_features(line: str) -> LineFeatures:
         n_words=n,
         ends_sentence=bool(SENTENCE_END_RE.search(line[-6:])),
         has_punct=bool(ANY_PUNCT_RE.search(line)),
-        cap_ratio=sum(1 for w in words if w[0].isupper()) / n if n else 0.0,
         stop_ratio=sum(1 for w in words if w.lower() in cues.STOPWORDS) / n if n else 0.0,
         numeric_ratio=numeric / len(tokens) if tokens else 0.0,
         has_date=short and numeric > 0 and bool(cues.DATE.search(line)),

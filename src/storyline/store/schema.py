@@ -113,6 +113,29 @@ CREATE TABLE dedupe_bands (
 );
 CREATE INDEX dedupe_bands_key ON dedupe_bands(key);
 """),
+    (101, "event clusterer state: per-article assignment order and embedding, per-event dates, model blobs", """
+CREATE TABLE event_assignments (
+    article_id TEXT PRIMARY KEY,
+    event_id   TEXT NOT NULL,
+    position   INTEGER NOT NULL,                -- processing order (date, then seq), never reused
+    happened   TEXT,                            -- the article's date of the happening, ISO
+    embedding  BLOB                             -- float16 title+lead embedding, or NULL
+);
+CREATE INDEX event_assignments_event ON event_assignments(event_id, position);
+
+CREATE TABLE event_state (
+    event_id      TEXT PRIMARY KEY,
+    first         TEXT,                         -- earliest member publication date
+    last          TEXT,                         -- latest member publication date
+    last_position INTEGER NOT NULL
+);
+CREATE INDEX event_state_last ON event_state(last);
+
+CREATE TABLE event_model (
+    key   TEXT PRIMARY KEY,                     -- df (zlib'd int64 array), n_docs, position
+    value BLOB
+);
+"""),
     (200, "entities, mentions, quotes, facts, summaries", """
 CREATE TABLE entities (
     id        TEXT PRIMARY KEY,
