@@ -1,0 +1,253 @@
+"""The events build stage: cluster what is new, persist state and results in one transaction per chunk.
+
+Articles without an event are taken in publication order (date, then seq)
+in fixed-size chunks. Before each chunk the clusterer's state (document
+frequencies, active events and their members) is read back from the DB, so
+a build killed after chunk k and run again continues exactly where an
+uninterrupted build would be: same chunks, same state, same events.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zlib
+from collections import Counter
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..config import Settings
+from ..progress import NO_PROGRESS, Progress
+from ..store import Database
+from .clusterer import ArticleItem, EventClusterer, EventState
+from .dating import event_dates, happened_date
+from .features import keywords
+
+CHUNK_SIZE = 1000
+EMBED_LEAD_CHARS = 1000     # title + lead; the encoder truncates at its own token cap
+EMBED_MAX_TOKENS = 128      # measured: 128 tokens embed ECB+ 2x faster than 256 with no loss in F1
+
+
+def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
+    """Cluster every article that has no event yet; return counts for printing."""
+    clusterer = EventClusterer(**settings.section("events"))
+    pending = _pending(db)
+    if not pending:
+        return {"articles": 0, "events": db.scalar("SELECT count(*) FROM events")}
+    encoder = _encoder(settings) if clusterer.use_embeddings else None
+    touched_all: set[str] = set()
+    with progress.task("events", total=len(pending)) as advance:
+        for start in range(0, len(pending), CHUNK_SIZE):
+            chunk = _load_items(db, pending[start:start + CHUNK_SIZE])
+            touched_all |= cluster_chunk(db, clusterer, chunk, encoder)
+            advance(len(chunk))
+    return {"articles": len(pending), "events touched": len(touched_all),
+            "events": db.scalar("SELECT count(*) FROM events")}
+
+
+def _encoder(settings: Settings) -> Any:
+    from ..represent import get_encoder
+
+    options = {"max_length": EMBED_MAX_TOKENS, **settings.section("embed")}
+    return get_encoder(**options)
+
+
+def _pending(db: Database) -> list[int]:
+    """Seqs of articles without an event, in publication order (undated last)."""
+    rows = db.query("SELECT seq FROM articles WHERE event_id IS NULL ORDER BY coalesce(date, '9999'), seq")
+    return [r[0] for r in rows]
+
+
+def _load_items(db: Database, seqs: Sequence[int]) -> list[ArticleItem]:
+    marks = ",".join("?" * len(seqs))
+    rows = db.query(f"SELECT id, title, text, date, duplicate_of FROM articles WHERE seq IN ({marks})"
+                    " ORDER BY coalesce(date, '9999'), seq", list(seqs))
+    return [ArticleItem(r["id"], r["text"], r["title"], _date(r["date"]), None, r["duplicate_of"]) for r in rows]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def embed_items(items: list[ArticleItem], encoder: Any) -> None:
+    """Embed title + lead, rounded to float16 as stored, so reloaded state equals in-memory state."""
+    texts = [((i.title or "") + ". " + i.text)[:EMBED_LEAD_CHARS] for i in items]
+    vectors = encoder.encode(texts).astype(np.float16).astype(np.float32)
+    for item, vector in zip(items, vectors):
+        item.embedding = vector
+
+
+def cluster_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem], encoder: Any) -> set[str]:
+    """Restore state, cluster one chunk, and commit assignments, events and state together."""
+    if encoder is not None:
+        embed_items(chunk, encoder)
+    dates = [i.date for i in chunk if i.date is not None]
+    restore_state(db, clusterer, min(dates) if dates and len(dates) == len(chunk) else None, chunk)
+    clusterer.partial_fit(chunk)
+    with db.transaction():
+        touched = save_chunk(db, clusterer, chunk)
+    return touched
+
+
+# -- state ---------------------------------------------------------------
+def restore_state(db: Database, clusterer: EventClusterer, since: dt.date | None,
+                  chunk: list[ArticleItem]) -> None:
+    """Read df, positions and the events a chunk starting at ``since`` may join (with recent members)."""
+    clusterer._init_state()
+    df = _model_array(db, "df", clusterer.n_features)
+    n_docs = int(_model_value(db, "n_docs", 0))
+    position = int(_model_value(db, "position", 0))
+    events = _active_states(db, clusterer, since)
+    events += _original_states(db, chunk, {e.id for e in events})
+    members = _active_members(db, clusterer, events)
+    clusterer.restore(df, n_docs, position, events, members)
+
+
+def _original_states(db: Database, chunk: list[ArticleItem], known: set[str]) -> list[EventState]:
+    """Events of near-duplicate originals that fell out of the window: a copy still joins its original's event."""
+    states = []
+    for item in chunk:
+        if not item.duplicate_of:
+            continue
+        row = db.one("SELECT es.* FROM articles a JOIN event_state es ON es.event_id = a.event_id WHERE a.id = ?",
+                     (item.duplicate_of,))
+        if row is not None and row["event_id"] not in known:
+            known.add(row["event_id"])
+            states.append(EventState(row["event_id"], [], _date(row["first"]), _date(row["last"]),
+                                     row["last_position"]))
+    return states
+
+
+def _active_states(db: Database, clusterer: EventClusterer, since: dt.date | None) -> list[EventState]:
+    if since is None:
+        sql, params = "SELECT * FROM event_state ORDER BY last_position DESC LIMIT ?", (clusterer.max_active,)
+    else:
+        horizon = (since - dt.timedelta(days=clusterer.window_days)).isoformat()
+        sql = ("SELECT * FROM event_state WHERE last IS NULL OR last >= ? ORDER BY last_position DESC LIMIT ?")
+        params = (horizon, clusterer.max_active)
+    states = [EventState(r["event_id"], [], _date(r["first"]), _date(r["last"]), r["last_position"])
+              for r in db.query(sql, params)]
+    return sorted(states, key=lambda e: e.last_position)
+
+
+def _active_members(db: Database, clusterer: EventClusterer, events: list[EventState]) -> list[ArticleItem]:
+    """Fill each event's recent member list; return those members (text only for cache misses)."""
+    by_id = {e.id: e for e in events}
+    keep = clusterer.max_members
+    wanted: list[tuple[str, bytes | None]] = []
+    for event in events:
+        rows = db.query("SELECT article_id, embedding FROM event_assignments WHERE event_id = ?"
+                        " ORDER BY position DESC LIMIT ?", (event.id, keep))
+        by_id[event.id].members = [r[0] for r in reversed(rows)]
+        wanted.extend((r[0], r[1]) for r in rows)
+    items = []
+    for article_id, blob in wanted:
+        row = db.one("SELECT title, text, date FROM articles WHERE id = ?", (article_id,))
+        if row is None:
+            continue
+        emb = np.frombuffer(blob, dtype=np.float16).astype(np.float32) if blob else None
+        items.append(ArticleItem(article_id, row["text"], row["title"], _date(row["date"]), emb))
+    return items
+
+
+def _model_value(db: Database, key: str, default: Any) -> Any:
+    raw = db.scalar("SELECT value FROM event_model WHERE key = ?", (key,))
+    return default if raw is None else json.loads(raw)
+
+
+def _model_array(db: Database, key: str, size: int) -> np.ndarray:
+    raw = db.scalar("SELECT value FROM event_model WHERE key = ?", (key,))
+    if raw is None:
+        return np.zeros(size, dtype=np.int64)
+    arr = np.frombuffer(zlib.decompress(raw), dtype=np.int64)
+    return arr.copy() if arr.size == size else np.zeros(size, dtype=np.int64)
+
+
+def _set_model(db: Database, key: str, value: Any) -> None:
+    db.conn.execute("INSERT INTO event_model(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
+                    " value = excluded.value", (key, value))
+
+
+# -- results ---------------------------------------------------------------
+def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]) -> set[str]:
+    """Write assignments, model state and the touched events' rows (call inside a transaction)."""
+    conn = db.conn
+    touched: set[str] = set()
+    first_position = clusterer.position_ - len(chunk)
+    for k, item in enumerate(chunk):
+        event_id = clusterer.assignments_[item.id]
+        touched.add(event_id)
+        happened = happened_date(item.text, item.date)
+        blob = item.embedding.astype(np.float16).tobytes() if item.embedding is not None else None
+        conn.execute("INSERT OR REPLACE INTO event_assignments(article_id, event_id, position, happened, embedding)"
+                     " VALUES (?,?,?,?,?)", (item.id, event_id, first_position + k + 1,
+                                              happened.isoformat() if happened else None, blob))
+        conn.execute("UPDATE articles SET event_id = ? WHERE id = ?", (event_id, item.id))
+    for event_id in sorted(touched):
+        state = clusterer.events_[event_id]
+        conn.execute("INSERT INTO event_state(event_id, first, last, last_position) VALUES (?,?,?,?)"
+                     " ON CONFLICT(event_id) DO UPDATE SET first = excluded.first, last = excluded.last,"
+                     " last_position = excluded.last_position",
+                     (event_id, _iso(state.first), _iso(state.last), state.last_position))
+        write_event_row(db, event_id)
+    _set_model(db, "df", zlib.compress(clusterer.df_.astype(np.int64).tobytes(), 1))
+    _set_model(db, "n_docs", json.dumps(clusterer.n_docs_))
+    _set_model(db, "position", json.dumps(clusterer.position_))
+    return touched
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def write_event_row(db: Database, event_id: str) -> None:
+    """(Re)compute one event's record from its members: title, dates, place, keywords, counts."""
+    rows = db.query("SELECT a.seq, a.id, a.title, a.text, a.outlet, a.duplicate_of, ea.happened, ea.embedding"
+                    " FROM event_assignments ea JOIN articles a ON a.id = ea.article_id"
+                    " WHERE ea.event_id = ? ORDER BY ea.position", (event_id,))
+    if not rows:
+        return
+    date, start, end = event_dates(_date(r["happened"]) for r in rows if not r["duplicate_of"])
+    originals = [r for r in rows if not r["duplicate_of"]] or list(rows)
+    sources = {r["outlet"] or f"article:{r['id']}" for r in originals}
+    leads = [((r["title"] or "") + "\n" + r["text"][:600]) for r in rows[:50]]
+    values = (event_id, representative_title(rows), _iso(date), _iso(start), _iso(end), event_place(leads),
+              json.dumps(keywords(leads)), len(rows), len(sources), min(r["seq"] for r in rows))
+    db.conn.execute(
+        "INSERT INTO events(id, title, date, start, end, place, keywords, n_articles, n_outlets, first_seq)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title = excluded.title, date = excluded.date,"
+        " start = excluded.start, end = excluded.end, place = excluded.place, keywords = excluded.keywords,"
+        " n_articles = excluded.n_articles, n_outlets = excluded.n_outlets, first_seq = excluded.first_seq", values)
+
+
+def representative_title(rows: Sequence[Any]) -> str:
+    """The headline of the member closest to the embedding centroid (else the first titled member)."""
+    titled = [r for r in rows if (r["title"] or "").strip()]
+    if not titled:
+        return (rows[0]["text"] or "").strip().split("\n")[0][:120]
+    with_emb = [r for r in titled if r["embedding"]]
+    if len(with_emb) < 2:
+        return titled[0]["title"].strip()
+    matrix = np.stack([np.frombuffer(r["embedding"], dtype=np.float16).astype(np.float32) for r in with_emb])
+    centroid = matrix.mean(axis=0)
+    best = int(np.argmax(matrix @ centroid))
+    return with_emb[best]["title"].strip()
+
+
+def event_place(leads: Sequence[str]) -> str | None:
+    """Most cited place: "in/at X" phrases in the leads, then datelines ("ISLAMABAD:")."""
+    from .features import named_phrases
+    import re
+
+    cited: Counter[str] = Counter()
+    for lead in leads:
+        for m in re.finditer(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+\s?){1,3})", lead):
+            for phrase in named_phrases(m.group(1)):
+                name = re.split(r"['’]s\s+", phrase)[-1]
+                cited[name.title()] += 2
+        dateline = re.match(r"\s*([A-Z][A-Z .'-]{2,30}?)\s*(?:[:—–]|\s-\s|,\s+[A-Z][a-z]+\s+\d)", lead.split("\n", 1)[-1])
+        if dateline:
+            cited[dateline.group(1).strip().title()] += 1
+    if not cited:
+        return None
+    return max(cited, key=lambda p: (cited[p], p))
