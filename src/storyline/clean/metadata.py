@@ -153,7 +153,9 @@ def find_date(*, header: str | None = None, field: str | None = None, meta: str 
 
 
 # -- title ---------------------------------------------------------------
-_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:[ ,/]+[A-Z][A-Za-z.'-]*){0,3})\s*(?:\([^)]{1,40}\))?\s*[:—–-]\s+")
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:[ ,/]+[A-Z][A-Za-z.'-]*){0,3})\s*(?:\([^)]{1,40}\))?\s*[:—–-]\s+"
+                       r"|^[^\W\d][\w.'-]*(?:[ /][^\W\d][\w.'-]*){0,2}\s*:\s+")   # also "lucknow: " in lower-cased text
+_PARENTHETICAL = re.compile(r"\s*\([^()]{1,40}\)")        # "(aibmac)", "(Reuters)": never headline material
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gen|Col|Lt|Gov|Jr|Sr|No|vs|Inc|Ltd|Co)|\b[A-Z](?:\.[A-Z])*)\.$")
 _CLAUSE_BREAK = re.compile(r"\s*(?:,|;|:|—|–| - |\()\s*")
@@ -177,7 +179,7 @@ def first_sentence(text: str) -> str:
 
 def headline_from_text(text: str, max_words: int = TITLE_MAX_WORDS) -> str | None:
     """A headline for an article without one: its lead sentence, cut at a clause boundary when long."""
-    sentence = first_sentence(text)
+    sentence = _PARENTHETICAL.sub("", first_sentence(text))
     if not sentence:
         return None
     words = sentence.split()
