@@ -195,6 +195,26 @@ def _acronym_mentions(doc: Any, article_id: str, spans: list[tuple[int, int, str
     return out
 
 
+def strip_titles(text: str) -> tuple[str, list[str], int]:
+    """Cut leading titles and lower-case words off a plain-text name: (name, roles, chars cut)."""
+    words = text.split(" ")
+    roles: list[str] = []
+    i = 0
+    while i < len(words) - 1:
+        lowered = [w.lower() for w in words]
+        n = next((len(t.split()) for t in PERSON_TITLES if lowered[i:i + len(t.split())] == t.split()
+                  and i + len(t.split()) < len(words)), 0)
+        if n:
+            roles.append(" ".join(words[i:i + n]))
+            i += n
+        elif not words[i][:1].isupper():
+            i += 1
+        else:
+            break
+    shift = len(" ".join(words[:i])) + (1 if i else 0)
+    return " ".join(words[i:]), roles, shift
+
+
 # -- normalisation -------------------------------------------------------------------------
 
 
