@@ -219,3 +219,10 @@ def test_missing_path_and_bad_options_raise_user_errors(tmp_path: Path) -> None:
         iter_documents([str(tmp_path / "nope")])
     with pytest.raises(ConfigError, match="max_bytes"):
         iter_documents([str(tmp_path)], max_bytes=0)
+
+
+def test_json_lines_named_json_and_an_array_named_jsonl(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text("\n".join(json.dumps({"id": f"a{i}", "text": PARAGRAPH}) for i in range(3)))
+    (tmp_path / "b.jsonl").write_text(json.dumps([{"id": "b0", "text": PARAGRAPH}, {"id": "b1", "text": PARAGRAPH}],
+                                                 indent=2))
+    assert [d.id for d in read_all(tmp_path)] == ["a0", "a1", "a2", "b0", "b1"]

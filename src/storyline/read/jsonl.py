@@ -37,11 +37,16 @@ CHUNK = 1 << 20
 
 
 def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject]:
-    """Records of a JSONL file (gzip allowed), line by line."""
+    """Records of a JSONL file (gzip allowed), line by line; a JSON array saved as ``.jsonl`` is read as one."""
     try:
         handle = open_binary(path)
-    except OSError as exc:
+        head = handle.peek(64)[:64] if hasattr(handle, "peek") else b""
+    except (OSError, EOFError) as exc:
         yield Reject(str(path), "unreadable", str(exc))
+        return
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        handle.close()
+        yield from read_json_file(path, max_bytes)
         return
     with handle:
         yield from read_jsonl_stream(handle, str(path), max_bytes)
@@ -110,6 +115,9 @@ def read_json_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject]
         yield Reject(str(path), exc.reason, exc.detail)
         return
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":          # a ".json" file holding JSON Lines: read it line by line
+            yield from read_jsonl_file(path, max_bytes)
+            return
         yield Reject(f"{path}:{exc.lineno}", "unparseable", f"invalid JSON: {exc.msg}")
         return
     for index, record in enumerate(_records_of(obj)):
