@@ -84,7 +84,10 @@ def _clean(text: str, outlet: str | None) -> Any:
     """Drop noise lines from already-extracted text (``clean.boilerplate``)."""
     from .boilerplate import clean_text
 
-    return clean_text(text, outlet=outlet)
+    try:
+        return clean_text(text, outlet=outlet)
+    except Exception as exc:  # one odd record must not stop an ingest; the reject names the failure  # noqa: BLE001
+        raise RecordError("unparseable", f"text cleaning failed: {type(exc).__name__}: {exc}") from exc
 
 
 def choose_title(field: str | None, found: str | None, text: str) -> str | None:

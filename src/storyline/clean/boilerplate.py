@@ -42,6 +42,7 @@ BODY_MIN_WORDS = 8          # a news paragraph: at least one full sentence
 TITLE_MAX_WORDS = 25        # headlines are short (median ~10 words)
 CUE_LINE_MAX_WORDS = 30     # cue-led boilerplate lines are short
 CAPTION_MAX_WORDS = 50      # a photo caption is a sentence or two; a longer line is a paragraph
+OUTLET_NAME_MAX_WORDS = 8   # "The Express Tribune", "Frankfurter Allgemeine Zeitung"
 BYLINE_MAX_WORDS = 8        # name(s) + agency beside a date
 TAG_MIN_WORDS = 8           # a keyword list long enough to tell from a subheading or list item
 TAG_MAX_STOP_RATIO = 0.05   # English prose has ~40% function words, headlinese ~10-20%, tag lists ~0
@@ -298,7 +299,7 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 
 def normalize_line(line: str) -> str:
     """Line key for cross-article counting: lower-case words only, digits folded."""
-    return " ".join(re.sub(r"\d", "0", w) for w in WORD_RE.findall(line.lower()))
+    return NUMERIC_TOKEN_RE.sub("0", " ".join(WORD_RE.findall(line.lower())))
 
 
 class OutletLineStats:
@@ -380,7 +381,7 @@ def mark_line_noise(lines: list[str], feats: list[LineFeatures], reasons: dict[i
     for i, (line, f) in enumerate(zip(lines, feats)):
         if not line or i in reasons:
             continue
-        if outlet_key and normalize_line(line) == outlet_key:
+        if outlet_key and f.n_words <= OUTLET_NAME_MAX_WORDS and normalize_line(line) == outlet_key:
             reasons[i] = "outlet-name"
         elif line_stats is not None and line_stats.is_recurring(line):
             reasons[i] = "outlet-recurring"
