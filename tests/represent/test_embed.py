@@ -45,3 +45,23 @@ def test_pipelined_is_off_on_cpu_and_empty_input_is_empty() -> None:
     assert enc._use_pipeline() is False
     assert Encoder(device="cuda")._use_pipeline() is True
     assert enc.encode([]).shape == (0, 384)
+
+
+def test_fast_tokenizer_gives_the_models_own_features(plain: Encoder) -> None:
+    from storyline.represent.embed import _batch_tokenizer
+
+    st = plain._load()
+    texts = [t[:300] for t in TEXTS]
+    ours = _batch_tokenizer(st, texts, pin=False)(np.arange(len(texts)))
+    prepare = getattr(st, "preprocess", None) or st.tokenize
+    theirs = prepare(texts)
+    for key in ("input_ids", "attention_mask"):
+        assert ours[key].tolist() == theirs[key].tolist()
+
+
+def test_tokenizer_processes_give_the_same_vectors(plain: Encoder) -> None:
+    piped = Encoder(device="cpu", max_length=128, pipelined=True, gpu_batch_size=4, tokenizer_threads=2,
+                    tokenizer_processes=2)
+    piped._st = plain._load()
+    cosine = (plain.encode(TEXTS) * piped.encode(TEXTS)).sum(axis=1)
+    assert cosine.min() > 0.9999

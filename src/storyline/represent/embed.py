@@ -10,7 +10,7 @@ import os
 import queue
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -49,7 +49,8 @@ class Encoder:
 
     def __init__(self, model: str | None = None, device: str = "auto", batch_size: int = 64,
                  max_length: int = 256, pipelined: bool | None = None, gpu_batch_size: int = 512,
-                 tokenizer_threads: int | None = None, half: bool = True) -> None:
+                 tokenizer_threads: int | None = None, tokenizer_processes: int | None = None,
+                 half: bool = True) -> None:
         self.model = model or DEFAULT_MODEL
         self.device = device
         self.batch_size = batch_size
@@ -57,6 +58,7 @@ class Encoder:
         self.pipelined = pipelined
         self.gpu_batch_size = gpu_batch_size
         self.tokenizer_threads = tokenizer_threads
+        self.tokenizer_processes = tokenizer_processes
         self.half = half
         self._st: Any = None
 
@@ -140,15 +142,10 @@ class Encoder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "true")
         threads = self.tokenizer_threads or max(1, min(16, (os.cpu_count() or 2) - 1))
         pin = device.type == "cuda"
-        # The model's own preprocessing (``tokenize`` before sentence-transformers 6),
-        # so lower-casing, truncation and special tokens match plain ``encode``.
-        prepare = getattr(st, "preprocess", None) or st.tokenize
-
-        def tokenize(idx: np.ndarray) -> dict[str, Any]:
-            # HF fast tokenizers release the GIL in batch calls, so threads run in parallel.
-            feats = prepare([texts[i] for i in idx])
-            return {k: (v.pin_memory() if pin and hasattr(v, "pin_memory") else v) for k, v in feats.items()}
-
+        processes = self.tokenizer_processes
+        if processes is None:  # many cores feeding a GPU: tokenize in processes, else threads suffice
+            processes = min(12, (os.cpu_count() or 1) - 2) if pin and (os.cpu_count() or 1) >= 6 else 0
+        tokenize = _batch_tokenizer(st, texts, pin, processes)
         ahead = max(2, threads * 2)
         with ThreadPoolExecutor(threads) as pool:
             pending: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -163,6 +160,105 @@ class Encoder:
                 on_device = {key: (v.to(device, non_blocking=True) if hasattr(v, "to") else v)
                              for key, v in feats.items()}
                 yield batches[k], on_device
+
+
+def _batch_tokenizer(st: Any, texts: list[str], pin: bool,
+                     processes: int = 0) -> Callable[[np.ndarray], dict[str, Any]]:
+    """A thread-safe function: row indices → model features (pinned when feeding a GPU).
+
+    With a fast (Rust) tokenizer it calls ``encode_batch`` directly: that
+    releases the GIL and spreads over cores, while the transformers wrapper
+    spends ~0.4 ms a text in Python under the GIL (measured on an H100 host:
+    2.3k docs/s whatever the thread count). Other tokenizers go through the
+    model's own preprocessing (``tokenize`` before sentence-transformers 6).
+    Even so, building id lists costs Python time under the GIL, so with
+    ``processes`` > 0 the Rust calls run in a pool of worker processes that
+    send back int32 matrices.
+    """
+    import torch
+
+    prepare = getattr(st, "preprocess", None) or st.tokenize
+    extras = {k: v for k, v in prepare(["x"]).items() if not isinstance(v, torch.Tensor)}
+    backend = getattr(st.tokenizer, "backend_tokenizer", None)
+    lower = bool(getattr(st[0], "do_lower_case", False))
+    names = list(getattr(st.tokenizer, "model_input_names", ["input_ids", "attention_mask"]))
+    if backend is None or getattr(st.tokenizer, "padding_side", "right") != "right":
+        def slow(idx: np.ndarray) -> dict[str, Any]:
+            feats = prepare([texts[i] for i in idx])
+            return {k: (v.pin_memory() if pin and isinstance(v, torch.Tensor) else v) for k, v in feats.items()}
+        return slow
+
+    spec = (backend.to_str(), int(st.max_seq_length), lower, st.tokenizer.pad_token_id or 0)
+    type_ids = "token_type_ids" in names
+    pool = _token_pool(spec, processes)
+
+    def fast(idx: np.ndarray) -> dict[str, Any]:
+        batch = [texts[i] for i in idx]
+        ids, lengths = pool.submit(_encode_ids, batch).result() if pool else _encode_ids(batch, spec)
+        mask = (np.arange(ids.shape[1])[None, :] < lengths[:, None]).astype(np.int64)
+        arrays = {"input_ids": ids.astype(np.int64), "attention_mask": mask}
+        if type_ids:  # one segment: all zeros, as the tokenizer gives for a single text
+            arrays["token_type_ids"] = np.zeros_like(mask)
+        feats: dict[str, Any] = {}
+        for key in names:
+            tensor = torch.from_numpy(arrays[key])
+            feats[key] = tensor.pin_memory() if pin else tensor
+        feats.update(extras)
+        return feats
+
+    return fast
+
+
+_WORKER_SPEC: tuple[str, int, bool, int] | None = None
+_RUST: dict[tuple[str, int, bool, int], Any] = {}
+
+
+def _rust_tokenizer(spec: tuple[str, int, bool, int]) -> Any:
+    """One truncating copy of the model's Rust tokenizer per process and spec."""
+    if spec not in _RUST:
+        from tokenizers import Tokenizer
+
+        rust = Tokenizer.from_str(spec[0])
+        rust.no_padding()
+        rust.enable_truncation(max_length=spec[1])
+        _RUST[spec] = rust
+    return _RUST[spec]
+
+
+def _init_worker(spec: tuple[str, int, bool, int]) -> None:
+    global _WORKER_SPEC
+    _WORKER_SPEC = spec
+
+
+def _encode_ids(batch: list[str], spec: tuple[str, int, bool, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids (right-padded int32 matrix) and lengths of a batch, as the model's tokenizer makes them."""
+    spec = spec or _WORKER_SPEC
+    assert spec is not None
+    _, _, lower, pad_id = spec
+    texts = [t.strip() for t in batch]
+    encs = _rust_tokenizer(spec).encode_batch([t.lower() for t in texts] if lower else texts)
+    lengths = np.fromiter((len(e) for e in encs), dtype=np.int64, count=len(encs))
+    ids = np.full((len(encs), int(lengths.max()) if len(encs) else 0), pad_id, dtype=np.int32)
+    for row, e in enumerate(encs):
+        ids[row, : lengths[row]] = e.ids
+    return ids, lengths
+
+
+def _token_pool(spec: tuple[str, int, bool, int], processes: int) -> Any:
+    """A process pool that tokenizes outside this process's GIL, or None to tokenize on threads."""
+    if processes <= 0:
+        return None
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    key = (spec, processes)
+    if key not in _POOLS:
+        ctx = mp.get_context("forkserver")  # no fork of a process that holds CUDA and torch threads
+        _POOLS[key] = ProcessPoolExecutor(processes, mp_context=ctx, initializer=_init_worker, initargs=(spec,))
+    return _POOLS[key]
+
+
+_POOLS: dict[Any, Any] = {}
 
 
 def _dimension(st: Any) -> int:
