@@ -21,9 +21,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .boilerplate import clean_text, normalize_line
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 LOGGER = logging.getLogger(__name__)
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
@@ -46,13 +50,13 @@ class ExtractedPage:
     url: str | None = None
 
 
-def parse_html(html: str | bytes):  # -> lxml.html.HtmlElement | None
+def parse_html(html: str | bytes) -> HtmlElement | None:
     """Parse once with trafilatura's tolerant loader (handles encodings and broken markup)."""
     from trafilatura.utils import load_html
     return load_html(html)
 
 
-def first_meta(tree, *keys: str) -> str | None:
+def first_meta(tree: HtmlElement, *keys: str) -> str | None:
     """Content of the first non-empty <meta> whose property or name is one of ``keys``."""
     for key in keys:
         for node in tree.xpath(f'//meta[@property="{key}" or @name="{key}"]'):
@@ -62,7 +66,7 @@ def first_meta(tree, *keys: str) -> str | None:
     return None
 
 
-def find_html_title(tree) -> str | None:
+def find_html_title(tree: HtmlElement) -> str | None:
     """Headline: og/twitter title, else the first <h1>, else <title> minus its site-name part."""
     title = first_meta(tree, "og:title", "twitter:title")
     if title:
@@ -78,7 +82,7 @@ def find_html_title(tree) -> str | None:
     return None
 
 
-def find_html_date(tree, url: str | None) -> str | None:
+def find_html_date(tree: HtmlElement, url: str | None) -> str | None:
     """Publication date from markup and URL (htmldate without its slow extensive search)."""
     import htmldate
     try:
@@ -89,7 +93,7 @@ def find_html_date(tree, url: str | None) -> str | None:
         return None
 
 
-def find_outlet(tree, url: str | None) -> str | None:
+def find_outlet(tree: HtmlElement, url: str | None) -> str | None:
     """Site name from og:site_name / application-name, else the page's domain."""
     name = first_meta(tree, "og:site_name", "application-name")
     if name:
@@ -101,7 +105,7 @@ def find_outlet(tree, url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def find_html_language(tree, text: str) -> str | None:
+def find_html_language(tree: HtmlElement, text: str) -> str | None:
     """Declared <html lang>, else an offline guess (py3langid) from the extracted text."""
     declared = tree.get("lang") or first_meta(tree, "og:locale", "language", "content-language")
     match = LANG_RE.match(declared.strip()) if declared else None
@@ -113,7 +117,7 @@ def find_html_language(tree, text: str) -> str | None:
     return py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])[0]
 
 
-def extract_main_text(tree, url: str | None) -> str:
+def extract_main_text(tree: HtmlElement, url: str | None) -> str:
     """Main text with trafilatura (options above); one paragraph per line."""
     import trafilatura
     return trafilatura.extract(tree, url=url, **EXTRACT_OPTIONS) or ""
