@@ -127,3 +127,21 @@ def test_cli_ingest_of_the_bad_corpus_prints_the_balance(bad_corpus: Path, tmp_p
     read, stored, dups, rejected = map(int, match.groups())
     assert read == stored + dups + rejected and rejected >= 10
     assert "Traceback" not in done.stderr
+
+
+def test_random_bytes_under_every_suffix_never_crash_an_ingest(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    corpus = tmp_path / "fuzz"
+    corpus.mkdir()
+    suffixes = [".txt", ".jsonl", ".json", ".html", ".htm", ".rss", ".xml", ".warc", ".warc.gz",
+                ".jsonl.gz", ".html.gz", ""]
+    seeds = [b"", b"{", b"[", b"<html>", b"<rss>", b"WARC/1.0\r\n", b"\x1f\x8b", b" date 2021-01-01 "]
+    for i in range(48):
+        body = rng.choice(seeds) + bytes(rng.randrange(256) for _ in range(rng.randrange(0, 3000)))
+        (corpus / f"f{i}{suffixes[i % len(suffixes)]}").write_bytes(body)
+    sl = storyline.open(tmp_path / "fuzz.db")
+    counts = sl.ingest([str(corpus)])
+    assert counts.balanced and counts.read >= 48              # a file without any record is an 'empty' reject
+    assert all(r["reason"] in REASONS for r in sl.rejects())
+    assert sl.db.integrity_ok()
+    sl.close()

@@ -81,11 +81,18 @@ def _iter_checked(paths: list[Path | None], max_bytes: int, fmt: str | None) -> 
 
 
 def _read_file(file: Path, max_bytes: int, fmt: str | None) -> Iterator[RawDocument | Reject]:
-    """The documents of one file; an OS error on it becomes a reject, not a crash."""
+    """The documents of one file; an error reading it becomes a reject for the rest of the file, not a crash."""
+    n_records = 0
     try:
-        yield from READERS[fmt or sniff_format(file)](file, max_bytes)
+        for record in READERS[fmt or sniff_format(file)](file, max_bytes):
+            n_records += 1
+            yield record
+        if n_records == 0:       # an empty JSONL file, a feed without items, an archive without pages
+            yield Reject(str(file), "empty", "the file holds no record")
     except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
         yield Reject(str(file), "unreadable", exc.strerror or str(exc))
+    except Exception as exc:  # a parser library failing on hostile input must not stop the run  # noqa: BLE001
+        yield Reject(str(file), "unparseable", f"{type(exc).__name__}: {exc}")
 
 
 def iter_files(path: Path) -> Iterator[Path]:
