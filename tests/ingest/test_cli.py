@@ -126,3 +126,12 @@ def test_missing_path_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().startswith("error:") and "does-not-exist" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_bad_settings_are_one_line_errors(tmp_path: Path, seeds_dir: Path) -> None:
+    config = tmp_path / "storyline.toml"
+    for section in ("[ingest]\nmax_byte = 5\n", "[clean]\nmin_chars = -1\n"):
+        config.write_text(section)
+        done = cli("--config", str(config), "ingest", str(seeds_dir), db=tmp_path / "c.db")
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("error:") and len(done.stderr.strip().splitlines()) == 1, done.stderr

@@ -24,8 +24,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NORMALIZE = re.compile(r"\W+")
 
 
-def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHARS) -> Article:
+def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHARS,
+                 **unknown: object) -> Article:
     """Clean one raw document into an article; raise ``RecordError`` (empty, binary, too-short, …) when it is none."""
+    if unknown:
+        raise ConfigError(f"unknown [clean] setting(s) {sorted(unknown)}; known: min_chars, max_chars")
     _check_options(min_chars, max_chars)
     page = _extract(raw) if raw.html is not None and not (raw.text or "").strip() else None
     original = page.text if page is not None else (raw.text or "")

@@ -39,7 +39,7 @@ __all__ = ["iter_documents", "iter_files", "READERS"]
 
 
 def iter_documents(paths: Sequence[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                   format: str | None = None) -> Iterator[RawDocument | Reject]:  # noqa: A002
+                   format: str | None = None, **unknown: object) -> Iterator[RawDocument | Reject]:  # noqa: A002
     """Raw documents from every path, in order; paths are checked before anything is read.
 
     ``max_bytes`` bounds one record (a file, a JSONL line, a WARC response):
@@ -47,6 +47,8 @@ def iter_documents(paths: Sequence[str | os.PathLike[str]], *, max_bytes: int = 
     memory. ``format`` forces one reader (``text``, ``jsonl``, ``json``,
     ``html``, ``warc``, ``feed``) instead of guessing from suffixes.
     """
+    if unknown:
+        raise ConfigError(f"unknown [ingest] setting(s) {sorted(unknown)}; known: max_bytes, format")
     if not isinstance(max_bytes, int) or max_bytes < 1:
         raise ConfigError(f"ingest.max_bytes must be a positive integer, got {max_bytes!r}")
     if format is not None and format not in READERS:
