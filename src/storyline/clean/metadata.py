@@ -235,13 +235,6 @@ def outlet_from_url(url: str | None) -> str | None:
 LANGUAGE_PREFIX_CHARS = 300
 
 
-def warm_up() -> None:
-    """Load the language model now (about 2 s), e.g. before forking workers that then share it."""
-    import py3langid
-
-    py3langid.classify("warm up")
-
-
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (offline py3langid on a prefix), or None for too little text."""
     sample = text[:LANGUAGE_PREFIX_CHARS]
