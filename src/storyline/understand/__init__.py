@@ -27,7 +27,7 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     from . import stage
 
     entity_kw = settings.section("entities")
-    ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size") if k in entity_kw}
+    ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size", "n_process") if k in entity_kw}
     n_new = stage.annotate_new(db, progress, **ner_kw)
     resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
     n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress) \

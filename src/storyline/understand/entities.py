@@ -45,6 +45,9 @@ PERSON_TITLES = sorted({
     "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
 }, key=lambda t: -len(t.split()))
 _TITLE_SET = set(PERSON_TITLES)
+_TITLES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _title in PERSON_TITLES:                      # longest first, as PERSON_TITLES is sorted
+    _TITLES_BY_FIRST.setdefault(_title.split()[0], []).append(tuple(_title.split()))
 _CONTENT_SKIP = {"of", "the", "and", "for", "&", "in", "on", "at", "de", "du", "la", "le", "des", "a", "an", "to"}
 _VOWELS = re.compile(r"[aeiouy]+")
 
@@ -68,16 +71,25 @@ class RawMention:
 def extract_mentions(doc: Any, article_id: str) -> list[RawMention]:
     """Cleaned name mentions of one spaCy doc: titles cut off as roles, split person spans joined."""
     spans = [piece for e in doc.ents if e.label_ in LABEL_TYPES for piece in _split_at_breaks(doc, e)]
-    spans = _join_split_names(doc, spans)
+    cased = is_cased(doc)
+    if cased:
+        spans = _join_split_names(doc, spans)
     out = []
     for start, end, label in spans:
-        mention = _clean_span(doc, start, end, label, article_id)
+        mention = _clean_span(doc, start, end, label, article_id, cased)
         if mention is not None:
             out.append(mention)
-    out.extend(_titled_names(doc, article_id, spans))
-    out.extend(_acronym_mentions(doc, article_id, spans))
+    if cased:       # capitalisation cues mean nothing in an all-lower-case text
+        out.extend(_titled_names(doc, article_id, spans))
+        out.extend(_acronym_mentions(doc, article_id, spans))
     out.sort(key=lambda m: m.start)
     return out
+
+
+def is_cased(doc: Any) -> bool:
+    """Whether the text uses capitals at all (some archives store news lower-cased)."""
+    words = [t for t in doc[:2000] if t.is_alpha]
+    return not words or sum(t.text[0].isupper() for t in words) >= 0.02 * len(words)
 
 
 def _split_at_breaks(doc: Any, ent: Any) -> list[tuple[int, int, str]]:
@@ -111,7 +123,7 @@ def _join_split_names(doc: Any, spans: list[tuple[int, int, str]]) -> list[tuple
     return joined
 
 
-def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str) -> RawMention | None:
+def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str, cased: bool = True) -> RawMention | None:
     """Strip determiners, demonyms and titles from a span's edges; titles become roles."""
     roles: list[str] = []
     start = _absorb_preceding_title(doc, start, roles)
@@ -120,7 +132,7 @@ def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str) -> 
         if n:
             roles.append(doc[start:start + n].text)
             start += n
-        elif doc[start].pos_ in ("DET", "ADJ", "PRON", "PUNCT", "ADP") or not doc[start].text[:1].isupper():
+        elif doc[start].pos_ in ("DET", "ADJ", "PRON", "PUNCT", "ADP") or (cased and not doc[start].text[:1].isupper()):
             start += 1
         else:
             break
@@ -154,12 +166,10 @@ def _absorb_preceding_title(doc: Any, start: int, roles: list[str]) -> int:
 
 def _title_at(doc: Any, i: int, limit: int) -> int:
     """Length in tokens of a person title starting at token i (0 when none)."""
-    for title in PERSON_TITLES:
-        words = title.split()
+    for words in _TITLES_BY_FIRST.get(doc[i].lower_, ()):
         n = len(words)
-        if i + n <= limit and [t.lower_ for t in doc[i:i + n]] == words:
-            if i + n < limit or n == limit - i:
-                return n
+        if i + n <= limit and all(doc[i + k].lower_ == words[k] for k in range(1, n)):
+            return n
     return 0
 
 
@@ -222,6 +232,8 @@ def display_form(text: str) -> str:
     """A surface form as an alias: glued handles split ("ShahMehmood" → "Shah Mehmood"), spaces tidied."""
     text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text)
     text = re.sub(r"^[@#]", "", text)
+    if text.islower():          # a name from a lower-cased archive reads better capitalised
+        text = " ".join(w[:1].upper() + w[1:] for w in text.split())
     return re.sub(r"\s+", " ", text).strip(" ,.;:'\"’‘“”")
 
 

@@ -19,7 +19,8 @@ RESOLVED = "understand.resolved"
 MAX_CHARS = 100_000     # spaCy's default limit is 1M; news beyond this is a feed dump, not an article
 
 
-def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64) -> int:
+def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64,
+                 n_process: int = 1) -> int:
     """NER mentions and sentence spans for articles past the watermark, one transaction per batch."""
     last = int(db.get_state(WATERMARK, 0) or 0)
     total = db.scalar("SELECT count(*) FROM articles WHERE seq > ?", (last,))
@@ -28,9 +29,9 @@ def annotate_new(db: Database, progress: Progress, model: str | None = None, bat
     nlp = load_nlp(model)
     done = 0
     with progress.task("entities", total=total) as advance:
-        for batch in _article_batches(db, last, size=max(batch_size * 4, 64)):
+        for batch in _article_batches(db, last, size=max(batch_size * 4 * n_process, 64)):
             texts = [text[:MAX_CHARS] for _, _, text in batch]
-            docs = nlp.pipe(texts, batch_size=batch_size)
+            docs = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
             rows = [(aid, extract_mentions(doc, aid), split_sentences(text))
                     for (_, aid, text), doc in zip(batch, docs)]
             _write_annotations(db, rows, batch[-1][0])
