@@ -20,6 +20,21 @@ from shingles import score_pages  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cleanportaleval"
 MARKUP_RE = re.compile(r"^\s*<(?:h|p|l)>", re.MULTILINE)
+HEADLINE_RE = re.compile(r"^\s*<h>(.*?)(?:\n\s*\n|\n\s*<)", re.DOTALL)
+
+
+def gold_headline(path: Path) -> str | None:
+    """The first <h> paragraph of a gold file: the page's headline."""
+    raw = path.read_text(encoding="utf-8", errors="replace").lstrip().partition("\n")[2].lstrip()
+    match = HEADLINE_RE.match(raw)
+    return " ".join(html.unescape(match.group(1)).split()) if match else None
+
+
+def same_title(found: str | None, gold: str) -> bool:
+    """Titles equal up to case, punctuation and quote style (one may contain the other)."""
+    def norm(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+    return bool(found) and (norm(found) in norm(gold) or norm(gold) in norm(found))
 
 
 def read_gold(path: Path) -> tuple[str | None, str]:
@@ -44,11 +59,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     rows: dict[str, list[tuple[str, str, str]]] = {}
+    titles: list[bool] = []
     for gold_path in sorted((args.data / "GoldStandard").glob("*.txt")):
         url, gold = read_gold(gold_path)
         page = extract_html((args.data / "input" / f"{gold_path.stem}.html").read_bytes(), url)
         with_title = f"{page.title}\n{page.text}" if page.title else page.text
         rows.setdefault(by_site(gold_path.stem), []).append((gold, with_title, page.text))
+        headline = gold_headline(gold_path)
+        if headline:
+            titles.append(same_title(page.title, headline))
     print(f"command: python benchmarks/cleaneval.py --data {args.data}\n")
     print(f"| {'pages':<22} | n  | prec. | rec.  | F1    | F1 text only |")
     print(f"|{'-' * 24}|----|-------|-------|-------|--------------|")
@@ -58,6 +77,7 @@ def main() -> None:
         t = score_pages((g, x) for g, _, x in items)
         print(f"| {name:<22} | {len(items):<2} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
               f"| {t['f1']:.3f}        |")
+    print(f"\ntitle = gold headline on {sum(titles)}/{len(titles)} pages with an <h> headline")
 
 
 if __name__ == "__main__":

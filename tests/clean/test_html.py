@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from conftest import shared_data
-from storyline.clean.html import ExtractedPage, extract_html
+from storyline.clean.html import ExtractedPage, extract_html, strip_site_name
 
 BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
 AEB_F1_FLOOR = 0.95        # issue 2 acceptance; measured 0.961 with line cleaning (BENCHMARKS.md)
@@ -66,3 +66,17 @@ def test_aeb_token_f1_floor() -> None:
     score = load_aeb_scorer().score_ours(data)
     assert score["pages"] == 181
     assert score["f1"] >= AEB_F1_FLOOR, score
+
+
+def test_site_name_is_stripped_from_page_titles_only() -> None:
+    assert strip_site_name("Council closes bridge | The Harbour Gazette", None,
+                           "https://www.harbourgazette.example/x") == "Council closes bridge"
+    assert strip_site_name("BBC News - Shanghai closes poultry markets", "BBC News", None) == \
+        "Shanghai closes poultry markets"
+    assert strip_site_name("Rates rise - and so do rents", "Daily Planet", None) == "Rates rise - and so do rents"
+
+
+def test_h1_echoed_by_page_title_wins_over_social_title() -> None:
+    page = PAGE.replace('<meta property="og:site_name" content="The Harbour Gazette">',
+                        '<meta property="og:title" content="Cars banned from harbour bridge">')
+    assert extract_html(page).title == "Council closes harbour bridge to cars"

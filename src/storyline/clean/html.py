@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 LOGGER = logging.getLogger(__name__)
-TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·•-]\s+")   # "Headline | Site" (not ":", headlines use it)
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
 # py3langid's answer on 600 characters equals its answer on the whole text on all 181
 # AEB pages; more text only costs time (the classifier is linear in its input).
@@ -66,20 +66,46 @@ def first_meta(tree: HtmlElement, *keys: str) -> str | None:
     return None
 
 
-def find_html_title(tree: HtmlElement) -> str | None:
-    """Headline: og/twitter title, else the first <h1>, else <title> minus its site-name part."""
-    title = first_meta(tree, "og:title", "twitter:title")
-    if title:
-        return " ".join(title.split())
-    for h1 in tree.iter("h1"):
-        text = " ".join(h1.text_content().split())
-        if len(text.split()) >= 2:
-            return text
+def find_html_title(tree: HtmlElement, outlet: str | None = None, url: str | None = None) -> str | None:
+    """Headline: the <h1> that the page's og:/<title> also names, else og:title, else <h1>, else <title>.
+
+    Sites give og:title a social-media variant and append their name to
+    <title>; the <h1> echoed by either is the headline printed on the page.
+    """
+    meta = first_meta(tree, "og:title", "twitter:title")
     node = tree.find(".//title")
-    if node is not None and node.text_content().strip():
-        parts = TITLE_SEPARATORS.split(" ".join(node.text_content().split()))
-        return max(parts, key=len)   # "Headline | Site" → the longer part is the headline
-    return None
+    page_title = " ".join(node.text_content().split()) if node is not None else ""
+    h1s = [t for t in (" ".join(h.text_content().split()) for h in tree.iter("h1")) if len(t.split()) >= 2][:5]
+    echoes = normalize_line(f"{meta or ''} | {page_title}")
+    for h1 in h1s:
+        if normalize_line(h1) in echoes:
+            return h1
+    if meta:
+        return strip_site_name(" ".join(meta.split()), outlet, url)
+    if h1s:
+        return h1s[0]
+    return strip_site_name(page_title, outlet, url) or None
+
+
+def strip_site_name(title: str, outlet: str | None, url: str | None) -> str:
+    """Drop a leading/trailing "| Site" part that names the outlet or the domain."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    names = {normalize_line(outlet or "")} | {normalize_line(label) for label in host.split(".")}
+    names.discard("")
+
+    def is_site(part: str) -> bool:
+        key = normalize_line(part)
+        squashed = key.removeprefix("the ").replace(" ", "")      # "The Harbour Gazette" ~ harbourgazette.com
+        return bool(key) and (key in names or squashed in host.replace(".", ""))
+
+    while True:
+        seps = list(TITLE_SEPARATORS.finditer(title))
+        if seps and is_site(title[seps[-1].end():]):
+            title = title[:seps[-1].start()]
+        elif seps and is_site(title[:seps[0].start()]):
+            title = title[seps[0].end():]
+        else:
+            return title
 
 
 def find_html_date(tree: HtmlElement, url: str | None) -> str | None:
@@ -139,8 +165,8 @@ def extract_html(html: str | bytes, url: str | None = None, clean: bool = True) 
     if url is None:
         url = first_meta(tree, "og:url")
     date = find_html_date(tree, url)
-    title = find_html_title(tree)
     outlet = find_outlet(tree, url)
+    title = find_html_title(tree, outlet, url)
     text = drop_leading_title(extract_main_text(tree, url), title)
     if clean and text:
         text = clean_text(text, outlet, find_headline=False).text
