@@ -20,29 +20,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync"]
 
 
-def _real_build_ready(path: Path) -> bool:
-    """True when the real pipeline produced what the acceptance walk needs (a story of two events)."""
-    from storyline.store import Database
-
-    db = Database(path, readonly=True)
-    try:
-        return bool(db.scalar("SELECT count(*) FROM stories")) and db.scalar("SELECT count(*) FROM events") >= 2
-    finally:
-        db.close()
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """The seeds with rows for every later stage written directly (see data.py): fast, every table filled."""
+    return synthetic_seeds_db(tmp_path_factory.mktemp("web") / "seeds.db", seeds_dir)
 
 
 @pytest.fixture(scope="session")
-def web_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
-    """The seeds, built by the real pipeline when its stages exist, else written directly (see data.py)."""
-    target = tmp_path_factory.mktemp("web") / "seeds.db"
-    try:
-        built = request.getfixturevalue("seeds_db")
-        if _real_build_ready(built):
-            shutil.copy(built, target)
-            return target
-    except Exception as exc:  # noqa: BLE001 - a stage not landed yet must not hide the web tests
-        print(f"real seeds build unavailable ({type(exc).__name__}: {exc}); using direct rows")
-    return synthetic_seeds_db(target, seeds_dir)
+def built_server(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator["LiveServer"]:
+    """The app over a copy of the seeds ingested and built by the real pipeline (tests/conftest.py)."""
+    target = tmp_path_factory.mktemp("built") / "seeds.db"
+    shutil.copy(seeds_db, target)
+    with LiveServer(target) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -37,14 +37,14 @@ def test_pages_answer_while_ingest_and_build_write(web_db: Path, tmp_path: Path)
     db = tmp_path / "busy.db"
     shutil.copy(web_db, db)
     corpus = tmp_path / "corpus.jsonl"
-    _write_corpus(corpus, 3000)
+    _write_corpus(corpus, 2000)
     cli = [sys.executable, "-m", "storyline.cli.main", "--db", str(db), "-q"]
     writer = subprocess.Popen(f"{' '.join(cli)} ingest {corpus} && {' '.join(cli)} build",
                               shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     statuses, seen_counts, polls_while_writing = [], set(), 0
     try:
         with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=30) as http:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 25
             while time.monotonic() < deadline:
                 writing = writer.poll() is None
                 for path in ("/", "/api/stories", "/search?q=pipeline", "/api/search?q=minister+talks"):

@@ -52,7 +52,8 @@ def _ticks(lo: dt.date, hi: dt.date, left: float, width: float) -> list[dict[str
     step = max(1, math.ceil(days / 10 / 7)) * 7 if days > 21 else max(1, days // 7)
     out, d = [], start
     while d <= hi:
-        out.append({"x": round(x(d), 1), "label": d.strftime("%d %b %Y")})
+        if left + 30 <= x(d) <= left + width - 30:      # a label centred on the edge would be cut off
+            out.append({"x": round(x(d), 1), "label": f"{d.day} {d:%b %Y}"})
         d += dt.timedelta(days=step)
     return out
 

@@ -18,6 +18,7 @@ from ..errors import NotFoundError
 from ..store import Database
 
 PAGE_SIZE = 50
+ENTITY_EVENTS_SHOWN = 300
 SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"   # control characters never found in clean text
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -297,15 +298,19 @@ def get_entity(db: Database, entity_id: str) -> dict[str, Any]:
     entity["events"] = _dicts(db, """
         SELECT e.id, e.title, e.date, e.story_id, count(*) AS n_mentions
         FROM mentions m JOIN articles a ON a.id = m.article_id JOIN events e ON e.id = a.event_id
-        WHERE m.entity_id = ? GROUP BY e.id ORDER BY coalesce(e.date, '9999'), e.id LIMIT 500""", (entity_id,))
+        WHERE m.entity_id = ? GROUP BY e.id ORDER BY coalesce(e.date, '9999'), e.id LIMIT ?""",
+                              (entity_id, ENTITY_EVENTS_SHOWN))
+    entity["n_events"] = db.scalar("""
+        SELECT count(DISTINCT a.event_id) FROM mentions m JOIN articles a ON a.id = m.article_id
+        WHERE m.entity_id = ?""", (entity_id,))
     quotes = _dicts(db, """
         SELECT q.id, q.text, q.article_id, q.speaker, q.speaker_entity_id, q.group_id, a.outlet, a.date
         FROM quotes q JOIN articles a ON a.id = q.article_id
         WHERE q.speaker_entity_id = ? ORDER BY a.date LIMIT 500""", (entity_id,))
     entity["quotes"] = [q for s in group_quotes(quotes) for q in s["quotes"]]
-    entity["timeline"] = [{"date": r["month"] + "-01", "n": r["n"]} for r in db.query("""
-        SELECT substr(a.date, 1, 7) AS month, count(*) AS n FROM mentions m JOIN articles a ON a.id = m.article_id
-        WHERE m.entity_id = ? AND a.date IS NOT NULL GROUP BY month ORDER BY month""", (entity_id,))]
+    entity["timeline"] = [{"date": r["day"], "n": r["n"]} for r in db.query("""
+        SELECT substr(a.date, 1, 10) AS day, count(*) AS n FROM mentions m JOIN articles a ON a.id = m.article_id
+        WHERE m.entity_id = ? AND a.date IS NOT NULL GROUP BY day ORDER BY day""", (entity_id,))]
     return entity
 
 
