@@ -145,3 +145,26 @@ def test_random_bytes_under_every_suffix_never_crash_an_ingest(tmp_path: Path) -
     assert all(r["reason"] in REASONS for r in sl.rejects())
     assert sl.db.integrity_ok()
     sl.close()
+
+
+def test_warc_and_feed_articles_are_stored_with_url_outlet_and_date(tmp_path: Path) -> None:
+    corpus = tmp_path / "web"
+    corpus.mkdir()
+    (corpus / "crawl.warc.gz").write_bytes(make_warc(3))
+    items = "".join(
+        f"<item><title>Flood plan {i}</title><link>https://www.river.example/news/{i}</link>"
+        f"<pubDate>Mon, 0{i + 1} Mar 2021 09:00:00 GMT</pubDate><description><![CDATA["
+        + "".join(f"<p>{p}</p>" for p in article(300 + i).split("\n\n")) + "]]></description></item>"
+        for i in range(2))
+    (corpus / "news.rss").write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>R</title>{items}"
+                                     "</channel></rss>", encoding="utf-8")
+    sl = storyline.open(tmp_path / "web.db")
+    counts = sl.ingest([str(corpus)])
+    assert counts.balanced and counts.stored == 5, (counts, sl.rejects())
+    rows = {r["url"]: r for r in sl.articles()}
+    feed = rows["https://www.river.example/news/1"]
+    assert feed["title"] == "Flood plan 1" and feed["date"] == "2021-03-02" and feed["outlet"] == "river.example"
+    page = rows["https://w.example/2"]
+    assert page["outlet"] and page["language"] == "en"
+    assert "Item 102, paragraph 1" in sl.article(page["id"]).text
+    sl.close()
