@@ -205,6 +205,7 @@ def test_sentence_with_cue_word_is_not_dropped() -> None:
     "Photographers lined the street as the motorcade passed, witnesses said.",
     "Pakistan, Russia sign gas pipeline deal on May 4, 2023",       # dated headline
     "LATEST: Police say the road will reopen by Monday evening.",    # live-blog update
+    "“We will try again,” he said.",                                 # short quote with a banner phrase
 ])
 def test_content_lines_are_kept(line: str) -> None:
     assert classify_line(line, line_features(line)) is None

@@ -35,6 +35,7 @@ ANY_PUNCT_RE = re.compile(r"[.,;:!?\"“”«»()]")
 NUMERIC_TOKEN_RE = re.compile(r"\d")
 TIMELINE_RE = re.compile(r"^[\W_]*[:–—-]\s*\S+(?:\s+\S+){2,}")   # "<date>: event in three+ words"
 ALPHA_RE = re.compile(r"[^\W\d_]")
+REPORTED_SPEECH_RE = re.compile(r"[\"“”«»„]|\b(?:said|says|told|asked|added)\b")
 # Thresholds below were set on general grounds (typical English news prose)
 # and checked on the seeds, the synthetic test articles and AEB; not fitted per page.
 SHORT_LINE_WORDS = 40       # longer lines are paragraphs: no byline/ticker features needed
@@ -98,6 +99,11 @@ def line_features(line: str) -> LineFeatures:
         has_date=short and numeric > 0 and bool(cues.DATE.search(line)),
         is_bullet=bool(cues.BULLET.match(line)),
     )
+
+
+def is_reported_speech(line: str) -> bool:
+    """Quoted or attributed words ("'We will try again,' he said."): news, whatever the words are."""
+    return bool(REPORTED_SPEECH_RE.search(line))
 
 
 def is_headline_shaped(line: str, f: LineFeatures) -> bool:
@@ -171,7 +177,7 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
     """
     if f.n_words == 0:
         return "symbols-only"
-    if f.n_words <= 12 and cues.INTERFACE_CHROME.search(line):
+    if f.n_words <= 12 and not is_reported_speech(line) and cues.INTERFACE_CHROME.search(line):
         return "interface-banner"
     if f.n_words <= 6 and is_comment_cue(line, f):
         return "comment-link"        # "12 Comments" beside the byline; below the body it cuts everything
