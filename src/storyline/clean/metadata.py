@@ -66,16 +66,13 @@ def dates_in(text: str) -> Iterable[tuple[int, dt.date]]:
 
 def date_from_text(text: str) -> dt.date | None:
     """The publication date written near the top: on a byline-like short line first, else the first date."""
-    head = text[:TEXT_SCAN_CHARS]
     first = None
-    offset = 0
-    for line in head.splitlines(keepends=True):
+    for line in text[:TEXT_SCAN_CHARS].splitlines():
         for _, day in dates_in(line):
             if len(line.strip()) <= BYLINE_MAX_CHARS:
                 return day
             first = first or day
             break
-        offset += len(line)
     return first
 
 

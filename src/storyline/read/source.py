@@ -6,7 +6,6 @@ a truncated ``.gz`` or undecodable bytes are the same for every format.
 from __future__ import annotations
 
 import gzip
-import io
 import re
 import zlib
 from pathlib import Path
@@ -152,8 +151,3 @@ def _reads_as_latin_text(text: str) -> bool:
         return False
     symbols = sum(1 for ch in sample if ord(ch) > 127 and not ch.isalpha())
     return symbols <= 0.05 * len(sample)
-
-
-def text_stream(handle: BinaryIO) -> io.BufferedReader:
-    """A buffered binary stream (stdin or a file) suitable for ``readline`` with a limit."""
-    return handle if isinstance(handle, io.BufferedReader) else io.BufferedReader(handle)  # type: ignore[arg-type]
