@@ -56,3 +56,16 @@ def test_alignment_with_given_vectors_needs_mutual_best_matches() -> None:
     vectors[1] = vectors[0]                 # a and the first b sentence are the same fact
     facts = FactAligner().align("E", sents, vectors)
     assert sorted(len(f.sentences) for f in facts) == [1, 2]
+
+
+def test_name_disagreement_needs_near_identical_sentences() -> None:
+    from storyline.understand.facts import _name_disagreements
+
+    a = EventSentence("a", "A", "The new coach of the national team is Jan Berg, the federation said.", D,
+                      persons=frozenset({"berg"}))
+    b = EventSentence("b", "B", "The new coach of the national team is Ole Lund, the federation said.", D,
+                      persons=frozenset({"lund"}))
+    c = EventSentence("c", "C", "Lund praised the players after a long training session on Monday.", D,
+                      persons=frozenset({"lund"}))
+    assert _name_disagreements([a, b])[0]["values"] == {"A": "berg", "B": "lund"}
+    assert _name_disagreements([a, c]) == []

@@ -182,12 +182,17 @@ class FactAligner:
 
 
 def _name_disagreements(group: Sequence[EventSentence]) -> list[dict[str, Any]]:
-    """Outlets naming one different person each in near-identical sentences of one fact."""
-    named = {}
-    for s in group:
-        if len(s.persons) == 1:
-            named.setdefault(s.outlet, set()).update(s.persons)
-    people = {o: next(iter(p)) for o, p in named.items() if len(p) == 1}
-    if len(set(people.values())) > 1:
-        return [{"kind": "name", "unit": "person", "values": people}]
+    """Outlets naming a different person in otherwise near-identical sentences of one fact.
+
+    Both sentences must name exactly one person and share at least half of
+    their content words (Jaccard ≥ 0.5); otherwise two people quoted about
+    one happening would read as a conflict.
+    """
+    named = [s for s in group if len(s.persons) == 1]
+    for i, a in enumerate(named):
+        for b in named[:i]:
+            if a.outlet != b.outlet and a.persons != b.persons and \
+                    jaccard(content_words(a.text), content_words(b.text)) >= 0.5:
+                return [{"kind": "name", "unit": "person",
+                         "values": {b.outlet: next(iter(b.persons)), a.outlet: next(iter(a.persons))}}]
     return []
