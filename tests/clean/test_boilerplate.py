@@ -206,6 +206,7 @@ def test_sentence_with_cue_word_is_not_dropped() -> None:
     "Pakistan, Russia sign gas pipeline deal on May 4, 2023",       # dated headline
     "LATEST: Police say the road will reopen by Monday evening.",    # live-blog update
     "“We will try again,” he said.",                                 # short quote with a banner phrase
+    "Prosecutors have been mum on whether they will retry Jeffs.",    # sentence with a banner word
 ])
 def test_content_lines_are_kept(line: str) -> None:
     assert classify_line(line, line_features(line)) is None
@@ -220,6 +221,7 @@ def test_content_lines_are_kept(line: str) -> None:
     ("MUST READ Ten years after the quake, a town rebuilds", "cross-link"),
     ("Residents gather outside the court. Image credit: AFP", "photo-caption"),
     ("Please check your connection and try again", "interface-banner"),
+    ("An error has occurred, please try again later.", "interface-banner"),
     ("Copyright 2024 Example Media Group. All rights reserved.", "copyright"),
     ("Tags: politics, parliament, budget", "tag-list"),
 ])

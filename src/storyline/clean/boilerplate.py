@@ -177,7 +177,8 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
     """
     if f.n_words == 0:
         return "symbols-only"
-    if f.n_words <= 12 and not is_reported_speech(line) and cues.INTERFACE_CHROME.search(line):
+    if f.n_words <= 12 and not is_reported_speech(line) and cues.INTERFACE_CHROME.search(line) \
+            and (not f.is_body or cues.INTERFACE_NOTICE.search(line)):
         return "interface-banner"
     if f.n_words <= 6 and is_comment_cue(line, f):
         return "comment-link"        # "12 Comments" beside the byline; below the body it cuts everything

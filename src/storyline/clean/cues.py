@@ -77,6 +77,15 @@ INTERFACE_CHROME = re.compile(
     _I,
 )
 
+# The subset of INTERFACE_CHROME specific enough to drop even a full sentence
+# ("An error has occurred, please try again later."); the rest ("retry", "share")
+# are words news prose uses too, so they only drop lines that are not sentences.
+INTERFACE_NOTICE = re.compile(
+    r"\bplease\s+try\s+again\b|\btry\s+again\s+later\b|\bcheck\s+your\s+(?:internet\s+)?connection\b"
+    r"|\benable\s+javascript\b|\b(?:you\s+are|you're)\s+offline\b|\b(?:can'?t|cannot|unable\s+to)\s+connect\b",
+    _I,
+)
+
 # Social-media embeds: tweet picture links, short links, the signature line
 # of an embedded tweet ("— Name (@handle) April 6, 2021"), Instagram captions.
 SOCIAL_EMBED = re.compile(
