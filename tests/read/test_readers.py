@@ -199,6 +199,14 @@ def test_undecodable_binary_and_latin1_text(tmp_path: Path) -> None:
     assert isinstance(docs["noise"], Reject) and docs["noise"].reason == "undecodable"
 
 
+def test_other_legacy_encodings_are_decoded(tmp_path: Path) -> None:
+    russian = "Министр иностранных дел России прибыл в Исламабад с двухдневным визитом. " * 5
+    (tmp_path / "cp1251.txt").write_bytes(russian.encode("cp1251"))
+    (tmp_path / "koi8.txt").write_bytes(russian.encode("koi8-r"))
+    docs = read_all(tmp_path)
+    assert all(isinstance(d, RawDocument) and d.text == russian for d in docs), docs
+
+
 def test_huge_file_is_rejected_without_being_read(tmp_path: Path) -> None:
     import tracemalloc
 

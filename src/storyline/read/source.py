@@ -132,8 +132,31 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             continue
         if _reads_as_latin_text(text):
             return text, encoding
+    guessed = _guess_legacy_encoding(data)
+    if guessed:
+        return guessed
     raise RecordError("undecodable", f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start})"
-                      " and not plausible Latin-1 text")
+                      " and no legacy encoding reads it as text")
+
+
+def _guess_legacy_encoding(data: bytes) -> tuple[str, str] | None:
+    """Other legacy encodings (cp1251, KOI8-R, Shift-JIS …) by charset-normalizer, only when it reads as clean text."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data[:50_000]))
+    # chaos is charset-normalizer's share of "messy" characters; random bytes get no match at all.
+    clean = [m for m in matches if m.chaos <= 0.1]
+    if not clean:
+        return None
+    # Equally clean readings (cp1251 vs mac_cyrillic differ only in a few capitals): prefer the
+    # Windows code pages, which web pages use far more often than Mac ones.
+    lowest = min(m.chaos for m in clean)
+    tied = [m for m in clean if m.chaos == lowest]
+    best = next((m for m in tied if m.encoding.startswith("cp125")), tied[0])
+    try:
+        return data.decode(best.encoding), best.encoding
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _reads_as_latin_text(text: str) -> bool:
