@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from conftest import shared_data
 from storyline.clean.html import ExtractedPage, extract_html, strip_site_name
 
@@ -61,6 +62,7 @@ def test_extract_html_without_body_gives_empty_text() -> None:
     assert extract_html("") == ExtractedPage(text="")
 
 
+@pytest.mark.shared
 def test_aeb_token_f1_floor() -> None:
     data = shared_data("aeb")
     score = load_aeb_scorer().score_ours(data)
