@@ -129,11 +129,14 @@ class Encoder:
         batches = [order[i:i + self.gpu_batch_size] for i in range(0, len(order), self.gpu_batch_size)]
         out = np.empty((len(texts), _dimension(st)), dtype=np.float32)
         device = st.device
+        done: list[tuple[np.ndarray, Any]] = []
         with torch.inference_mode():
             for idx, features in self._prefetch(st, clipped, batches, device):
                 emb = st(features)["sentence_embedding"].float()
-                emb = torch.nn.functional.normalize(emb, p=2, dim=1)
-                out[idx] = emb.cpu().numpy()
+                done.append((idx, torch.nn.functional.normalize(emb, p=2, dim=1)))
+                if len(done) >= 64:  # copy back in groups: no device sync after every batch
+                    _copy_back(done, out)
+            _copy_back(done, out)
         return out
 
     def _prefetch(self, st: Any, texts: list[str], batches: list[np.ndarray],
@@ -226,7 +229,9 @@ def _rust_tokenizer(spec: tuple[str, int, bool, int]) -> Any:
 
 
 def _init_worker(spec: tuple[str, int, bool, int]) -> None:
+    """Remember the tokenizer spec; one thread per worker (processes are the parallelism)."""
     global _WORKER_SPEC
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
     _WORKER_SPEC = spec
 
 
@@ -259,6 +264,13 @@ def _token_pool(spec: tuple[str, int, bool, int], processes: int) -> Any:
 
 
 _POOLS: dict[Any, Any] = {}
+
+
+def _copy_back(done: list[tuple[np.ndarray, Any]], out: np.ndarray) -> None:
+    """Move finished batches' vectors to their rows of ``out`` and forget them."""
+    for idx, emb in done:
+        out[idx] = emb.cpu().numpy()
+    done.clear()
 
 
 def _dimension(st: Any) -> int:
