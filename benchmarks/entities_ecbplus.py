@@ -115,7 +115,7 @@ def is_named(text: str) -> bool:
     return bool(re.match(r"[A-Z]", first)) and first.lower() not in _NOT_NAMES
 
 
-def resolve(mentions: list[GoldMention], use_events: bool) -> dict[str, str]:
+def resolve(mentions: list[GoldMention], use_events: bool, **options: bool) -> dict[str, str]:
     """Our EntityResolver over the gold spans; titles cut off as the extractor does."""
     from storyline.understand.entities import EntityResolver, RawMention, strip_titles
 
@@ -124,7 +124,7 @@ def resolve(mentions: list[GoldMention], use_events: bool) -> dict[str, str]:
         name, roles, shift = strip_titles(m.text)
         raws.append(RawMention(m.doc, m.start + shift, m.end, name or m.text, m.label, roles))
     event_of = {m.doc: m.subtopic for m in mentions} if use_events else None
-    EntityResolver().fit(raws, event_of)
+    EntityResolver(**options).fit(raws, event_of)
     return {m.key: (r.entity_id or f"none:{m.key}") for m, r in zip(mentions, raws)}
 
 
@@ -139,6 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topics", type=int, default=None, help="Only the first N topics (quick look).")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--ablation", action="store_true", help="Also score the resolver with each step off.")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"ECB+ not found at {DATA}")
@@ -152,10 +153,14 @@ def main() -> None:
         t0 = time.perf_counter()
         runs = {"exact-string baseline": exact_match(ms), "resolver, no events": resolve(ms, False),
                 "resolver, gold sub-topic as event": resolve(ms, True)}
+        if args.ablation and subset == "named":
+            for off in ("variant_matching", "short_references", "acronyms", "corpus_fallback"):
+                runs[f"  events, without {off}"] = resolve(ms, True, **{off: False})
         elapsed = time.perf_counter() - t0
         results[subset] = {"mentions": len(ms), "gold_chains": len(set(gold.values())),
                            "seconds": round(elapsed, 1), **{name: conll(pred, gold) for name, pred in runs.items()}}
-    command = "python benchmarks/entities_ecbplus.py" + (f" --topics {args.topics}" if args.topics else "")
+    command = "python benchmarks/entities_ecbplus.py" + (f" --topics {args.topics}" if args.topics else "") \
+        + (" --ablation" if args.ablation else "")
     if args.json:
         print(json.dumps({"command": command, "topics": len(topics), "results": results}, indent=2))
         return

@@ -440,7 +440,10 @@ class EntityResolver:
         """
         if _is_place_word(k, votes):
             return None
+        forms = list(forms)
         found = [f for f in forms if contains(f, k) and _type_of(votes[f]) == "PERSON"]
+        if not found and _type_of(votes[k]) in ("ORG", "OTHER"):
+            found = [f for f in forms if _org_short_form(f, k, votes)]
         maximal = [f for f in found if not any(contains(g, f) for g in found)]
         roots = {uf.find(("form", f)) for f in maximal}
         return next(iter(roots)) if len(roots) == 1 else None
@@ -472,6 +475,24 @@ def _type_of(votes: Counter) -> str:
         return "PERSON"
     best = max(counts.items(), key=lambda kv: kv[1])
     return best[0] if best[1] else "OTHER"
+
+
+CORPORATE_SUFFIXES = {"inc", "co", "corp", "corporation", "company", "ltd", "limited", "llc", "plc", "ag", "sa",
+                      "gmbh", "group", "holdings", "usa", "international", "technologies", "bv", "nv", "pvt"}
+
+
+def _org_short_form(long: tuple[str, ...], short: tuple[str, ...], votes: dict) -> bool:
+    """"Apple" for "Apple Inc", "Colts" for "Indianapolis Colts": an organisation's name without
+    its legal form, or without the place it is named after. Any other part ("Council" of an
+    organisation) is a different body."""
+    if _type_of(votes[long]) != "ORG" or len(short) >= len(long):
+        return False
+    n = len(short)
+    if long[:n] == short:
+        return all(t in CORPORATE_SUFFIXES for t in long[n:])
+    if long[-n:] == short:
+        return _type_of(votes.get(long[:-n], Counter())) == "PLACE"
+    return False
 
 
 def _is_place_word(k: tuple[str, ...], votes: dict) -> bool:
