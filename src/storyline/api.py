@@ -95,6 +95,25 @@ class Storyline:
 
         return event_detail(self.db, event_id)
 
+    # -- events and timelines ---------------------------------------------
+    def events(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Events in time order: title, when it happened (date, start, end), place, keywords, coverage."""
+        from .events.queries import list_events
+
+        return list_events(self.db, limit)
+
+    def timeline(self, story_id: str | None = None) -> list[dict[str, Any]]:
+        """The events of one story in time order; all events when no story is named."""
+        from .events.queries import timeline
+
+        return timeline(self.db, story_id)
+
+    def print_overview(self) -> None:
+        """Print one timeline per story (or every event when stories are not built) after ``run``."""
+        from .events.queries import print_timelines
+
+        print_timelines(self.db)
+
     def close(self) -> None:
         self.db.close()
 

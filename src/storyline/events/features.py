@@ -43,6 +43,8 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
+            if suffix == "es" and not word.endswith(("shes", "ches", "xes", "zes", "sses")):
+                continue   # "earthquakes" -> "earthquake" by the plain -s rule below
             return word[: len(word) - len(suffix)] + keep
     return word
 

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..config import Settings
+from ..errors import ConfigError
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .clusterer import ArticleItem, EventClusterer, EventState
@@ -30,15 +31,22 @@ EMBED_MAX_TOKENS = 128      # measured: 128 tokens embed ECB+ 2x faster than 256
 
 def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
     """Cluster every article that has no event yet; return counts for printing."""
-    clusterer = EventClusterer(**settings.section("events"))
+    options = settings.section("events")
+    chunk_size = int(options.pop("chunk_size", CHUNK_SIZE))   # a stage option, not a clusterer parameter
+    if chunk_size < 1:
+        raise ConfigError(f"[events] chunk_size = {chunk_size}; must be >= 1")
+    try:
+        clusterer = EventClusterer(**options)
+    except TypeError as exc:
+        raise ConfigError(f"[events] has an unknown setting: {exc}") from exc
     pending = _pending(db)
     if not pending:
         return {"articles": 0, "events": db.scalar("SELECT count(*) FROM events")}
     encoder = _encoder(settings) if clusterer.use_embeddings else None
     touched_all: set[str] = set()
     with progress.task("events", total=len(pending)) as advance:
-        for start in range(0, len(pending), CHUNK_SIZE):
-            chunk = _load_items(db, pending[start:start + CHUNK_SIZE])
+        for start in range(0, len(pending), chunk_size):
+            chunk = _load_items(db, pending[start:start + chunk_size])
             touched_all |= cluster_chunk(db, clusterer, chunk, encoder)
             advance(len(chunk))
     return {"articles": len(pending), "events touched": len(touched_all),
