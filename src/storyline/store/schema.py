@@ -215,6 +215,14 @@ CREATE TABLE event_signatures (
     PRIMARY KEY (stage, event_id)
 );
 """),
+    (202, "optional abstractive summaries (off by default)", """
+CREATE TABLE abstracts (
+    event_id TEXT PRIMARY KEY,
+    text     TEXT,                              -- NULL when the endpoint failed
+    model    TEXT,
+    error    TEXT
+);
+"""),
     (300, "web read paths: duplicates of an article, entity → articles, stories by date", """
 CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS mentions_entity_article ON mentions(entity_id, article_id);

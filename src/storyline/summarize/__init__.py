@@ -21,7 +21,9 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     """Summarise every new or changed event; returns counts."""
     from ..understand.stage import changed_events, event_articles, event_sentences, signature_of
 
-    summarizer = EventSummarizer(**settings.section("summarize"))
+    options = settings.section("summarize")
+    abstractive = _abstractive(options)
+    summarizer = EventSummarizer(**options)
     events = event_articles(db)
     extra = json.dumps(summarizer.__dict__, sort_keys=True, default=str)
     todo = changed_events(db, "summaries", events, extra)
@@ -33,10 +35,35 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
                 conn.executemany("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)",
                                  [(eid, i, s.text, s.article_id, _outlet(db, s.article_id))
                                   for i, s in enumerate(summary)])
+                if abstractive is not None:
+                    conn.execute("INSERT OR REPLACE INTO abstracts(event_id, text, model, error) VALUES (?,?,?,?)",
+                                 (eid, *_rewrite(abstractive, summary)))
                 conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('summaries',?,?)",
                              (eid, signature_of(events[eid], extra)))
             advance(1)
     return {"events": len(todo), "summaries": db.scalar("SELECT count(DISTINCT event_id) FROM summaries")}
+
+
+def _abstractive(options: dict[str, Any]) -> Any:
+    """The optional rewriter from ``abstractive_*`` keys of [summarize] (removed from ``options``)."""
+    keys = {k: options.pop(k) for k in list(options) if k.startswith("abstractive_")}
+    if not keys.get("abstractive_url"):
+        return None
+    from .abstractive import AbstractiveSummarizer
+
+    return AbstractiveSummarizer(**{k.removeprefix("abstractive_"): v for k, v in keys.items()})
+
+
+def _rewrite(abstractive: Any, summary: list[Any]) -> tuple[str | None, str, str | None]:
+    """(text, model, error): an endpoint failure is recorded, never fatal to the build."""
+    from ..errors import StorylineError
+
+    if not summary:
+        return None, abstractive.model, "no summary sentences"
+    try:
+        return abstractive.rewrite(summary), abstractive.model, None
+    except StorylineError as exc:
+        return None, abstractive.model, str(exc)
 
 
 def _fact_support(db: Database, event_id: str) -> dict[tuple[str, int], tuple[str, int]]:
