@@ -193,12 +193,35 @@ def get_event(db: Database, event_id: str) -> dict[str, Any]:
     event["keywords"] = _json_list(event["keywords"])
     event["story"] = _story_ref(db, event["story_id"])
     event["sources"] = event_sources(db, event_id)
+    numbers = {a["id"]: a["n"] for a in _flatten(event["sources"])}
     event["summary"] = event_summary(db, event_id)
-    event["outlets"] = sorted({s["outlet"] or "unknown outlet" for s in _flatten(event["sources"])})
-    event["facts"] = event_facts(db, event_id)
     event["quotes"] = event_quotes(db, event_id)
+    for item in [*event["summary"], *(a for sp in event["quotes"] for q in sp["quotes"] for a in q["articles"])]:
+        item["n"] = numbers.get(item.get("article_id") or item.get("id"))
+    event["columns"], column_of = matrix_columns(event["sources"])
+    event["facts"] = event_facts(db, event_id, column_of)
     event["entities"] = top_entities(db, "e.id = ?", (event_id,))
     return event
+
+
+def matrix_columns(sources: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Columns of the facts matrix: one per outlet when every source names one, else one per original source.
+
+    Returns the columns and a map from article id and outlet name to column key.
+    """
+    every = _flatten(sources)
+    column_of: dict[str, str] = {}
+    if every and all(a["outlet"] for a in every):
+        columns = [{"key": o, "label": o, "title": o, "by": "outlet"} for o in sorted({a["outlet"] for a in every})]
+        for a in every:
+            column_of[a["id"]] = column_of[a["outlet"]] = a["outlet"]
+        return columns, column_of
+    columns = []
+    for src in sources:
+        columns.append({"key": src["id"], "label": f"[{src['n']}]", "title": src["title"] or src["id"], "by": "source"})
+        for a in [src, *src["copies"]]:
+            column_of[a["id"]] = src["id"]
+    return columns, column_of
 
 
 def _story_ref(db: Database, story_id: str | None) -> dict[str, Any] | None:
@@ -227,6 +250,9 @@ def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
     for art in arts:
         parent = by_id.get(art["duplicate_of"] or "")
         (parent["copies"] if parent is not None and parent is not art else originals).append(art)
+    for n, src in enumerate(originals, start=1):       # [n] is how citations and quotes refer to a source
+        for art in [src, *src["copies"]]:
+            art["n"] = n
     return originals
 
 
@@ -238,23 +264,27 @@ def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:
         WHERE s.event_id = ? ORDER BY s.position""", (event_id,))
 
 
-def event_facts(db: Database, event_id: str) -> list[dict[str, Any]]:
-    """Facts of the event with, per outlet, the sentence that reports it (the facts × outlets matrix)."""
+def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Facts of the event with, per matrix column (outlet or source), the sentence that reports it."""
+    column_of = column_of or {}
     facts = []
     for row in db.query("SELECT id, text, sentences, outlets, single_outlet, disagreement FROM facts"
                         " WHERE event_id = ? ORDER BY id", (event_id,)):
-        by_outlet: dict[str, str] = {}
+        cells: dict[str, str] = {}
         for sent in _json_list(row["sentences"]):
             if isinstance(sent, dict):
-                by_outlet.setdefault(str(sent.get("outlet") or "unknown outlet"), str(sent.get("text") or ""))
-        outlets = [str(o) for o in _json_list(row["outlets"])] or list(by_outlet)
-        for outlet in outlets:
-            by_outlet.setdefault(outlet, row["text"])
-        facts.append({"id": row["id"], "text": row["text"], "by_outlet": by_outlet,
+                key = column_of.get(str(sent.get("article_id"))) or column_of.get(str(sent.get("outlet")))
+                if key:
+                    cells.setdefault(key, str(sent.get("text") or ""))
+        for outlet in _json_list(row["outlets"]):
+            if column_of.get(str(outlet)):
+                cells.setdefault(column_of[str(outlet)], row["text"])
+        facts.append({"id": row["id"], "text": row["text"], "cells": cells,
+                      "outlets": [str(o) for o in _json_list(row["outlets"])],
                       "single_outlet": bool(row["single_outlet"]),
                       "disagreement": [d if isinstance(d, str) else json.dumps(d, ensure_ascii=False)
                                        for d in _json_list(row["disagreement"])]})
-    return facts
+    return sorted(facts, key=lambda f: -len(f["cells"]))      # the most widely reported facts first
 
 
 def event_quotes(db: Database, event_id: str) -> list[dict[str, Any]]:
