@@ -115,7 +115,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200_000)
     ap.add_argument("--plain-n", type=int, default=20_000)
     ap.add_argument("--max-length", type=int, default=256)
-    ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--processes", type=int, default=None, help="tokenizer processes (default: cores - 2, at most 12)")
     ap.add_argument("--skip-plain", action="store_true", help="time only our path")
