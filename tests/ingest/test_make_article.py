@@ -38,7 +38,25 @@ def test_text_date_prefers_a_byline_line_over_a_date_inside_a_paragraph() -> Non
             "On April 6, 2021, the minister first visited the region, officials recalled in a long statement today.")
     assert date_from_text(text) == dt.date(2023, 5, 4)
     long_para = "The talks, which began on April 6, 2021 in the capital, went on for many hours into the night. " * 2
-    assert date_from_text(long_para) == dt.date(2021, 4, 6)
+    assert date_from_text(long_para) is None          # a date inside prose is an event date, not the byline's
+
+
+def test_text_dates_on_a_real_dated_corpus_are_precise() -> None:
+    """india_police_events: texts open with "This story is from <date>"; the gold date is in metadata.jsonl."""
+    import json
+
+    from conftest import shared_data
+    from storyline.read import iter_documents
+
+    root = shared_data("india_police_events") / "data" / "final"
+    gold = {str(r["doc_id"]): r["date"] for r in map(json.loads, (root / "metadata.jsonl").open(encoding="utf-8"))}
+    found = right = 0
+    for doc in iter_documents([str(root / "docs.jsonl")]):
+        day = date_from_text(doc.text or "")
+        found += day is not None
+        right += day is not None and day.isoformat() == gold[doc.id]
+    # measured: 679 of 1,257 dated, all 679 right (the others carry no date line at all)
+    assert right / found >= 0.99 and found / len(gold) >= 0.5
 
 
 def test_url_dates() -> None:

@@ -65,15 +65,17 @@ def dates_in(text: str) -> Iterable[tuple[int, dt.date]]:
 
 
 def date_from_text(text: str) -> dt.date | None:
-    """The publication date written near the top: on a byline-like short line first, else the first date."""
-    first = None
+    """The publication date written near the top, on a byline-like short line.
+
+    Dates inside paragraphs are not used: on the 1,257 india_police_events
+    articles they were the publication date 0 times in 14 (the rest of the
+    time they name the events reported, e.g. "December 6, 1992").
+    """
     for line in text[:TEXT_SCAN_CHARS].splitlines():
-        for _, day in dates_in(line):
-            if len(line.strip()) <= BYLINE_MAX_CHARS:
+        if len(line.strip()) <= BYLINE_MAX_CHARS:
+            for _, day in dates_in(line):
                 return day
-            first = first or day
-            break
-    return first
+    return None
 
 
 def date_from_url(url: str | None) -> dt.date | None:
