@@ -102,7 +102,7 @@ class ArticleFeaturizer:
     (1, 1024)
     """
 
-    def __init__(self, n_features: int = 2**20, phrase_weight: float = 1.5, lead_weight: float = 1.0,
+    def __init__(self, n_features: int = 2**20, phrase_weight: float = 1.0, lead_weight: float = 2.0,
                  lead_chars: int = 400) -> None:
         self.n_features = n_features
         self.phrase_weight = phrase_weight
