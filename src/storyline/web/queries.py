@@ -75,22 +75,38 @@ def first_sentence(text: str | None, limit: int = 180) -> str:
 # -- stories -------------------------------------------------------------------
 def list_stories(db: Database, page: int = 1, sort: str = "recent") -> dict[str, Any]:
     """Stories with span, counts and coverage per day; events with no story when no stories exist."""
-    order = "n_articles DESC, s.end DESC" if sort == "size" else "coalesce(s.end, s.start) DESC, n_articles DESC"
     total = db.scalar("SELECT count(*) FROM stories") or 0
-    offset = (max(page, 1) - 1) * PAGE_SIZE
+    page = max(page, 1)
+    ids = _story_page(db, sort, (page - 1) * PAGE_SIZE)
     stories = _dicts(db, f"""
         SELECT s.id, s.title, s.start, s.end, s.n_events,
                (SELECT count(*) FROM articles a JOIN events e ON a.event_id = e.id WHERE e.story_id = s.id)
                    AS n_articles,
                (SELECT count(DISTINCT a.outlet) FROM articles a JOIN events e ON a.event_id = e.id
                    WHERE e.story_id = s.id) AS n_outlets
-        FROM stories s ORDER BY {order} LIMIT ? OFFSET ?""", (PAGE_SIZE, offset))
-    coverage = story_coverage(db, [s["id"] for s in stories])
+        FROM stories s WHERE s.id IN ({_placeholders(ids)})""", ids) if ids else []
+    stories.sort(key=lambda s: ids.index(s["id"]))
+    coverage = story_coverage(db, ids)
     for story in stories:
         story["coverage"] = coverage.get(story["id"], [])
-    return {"stories": stories, "total": total, "page": max(page, 1), "page_size": PAGE_SIZE,
+    return {"stories": stories, "total": total, "page": page, "page_size": PAGE_SIZE,
             "unassigned_events": [] if total else list_events(db, limit=PAGE_SIZE),
             "stats": overview_counts(db)}
+
+
+def _story_page(db: Database, sort: str, offset: int) -> list[str]:
+    """Ids of one page of stories: most recent first, or most covered (events' article counts) first.
+
+    Ordering first and counting only the page's 50 stories keeps the front page
+    fast however many stories there are (measured in benchmarks/web_latency.py).
+    """
+    if sort == "size":
+        sql = """SELECT s.id FROM stories s LEFT JOIN (SELECT story_id, sum(n_articles) AS n FROM events
+                     WHERE story_id IS NOT NULL GROUP BY story_id) c ON c.story_id = s.id
+                 ORDER BY coalesce(c.n, 0) DESC, coalesce(s.end, s.start) DESC, s.id LIMIT ? OFFSET ?"""
+    else:
+        sql = "SELECT id FROM stories ORDER BY coalesce(end, start) DESC, id LIMIT ? OFFSET ?"
+    return [r[0] for r in db.query(sql, (PAGE_SIZE, offset))]
 
 
 def story_coverage(db: Database, story_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
