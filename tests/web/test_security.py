@@ -115,3 +115,45 @@ def test_serve_binds_localhost_by_default() -> None:
 
     host = next(p for p in serve.params if p.name == "host")
     assert host.default == "127.0.0.1"
+
+
+def test_api_docs_page_is_local(client: TestClient) -> None:
+    """/docs lists the API without Swagger's CDN assets."""
+    html = client.get("/docs").text
+    assert "/api/events/{event_id}" in html and "cdn" not in html.lower()
+    assert client.get("/redoc").status_code == 404
+
+
+def test_serve_command_answers(hostile_db: tuple[Path, dict[str, str]]) -> None:
+    """``storyline serve`` through the real CLI: binds the port asked for and serves the stories page."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from .conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "storyline.cli.main", "--db", str(hostile_db[0]), "serve",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline, status = time.monotonic() + 30, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_missing_db_is_one_line_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "storyline.cli.main", "--db", str(tmp_path / "none.db"), "serve"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stderr.startswith("error:") and "Traceback" not in result.stderr

@@ -32,8 +32,10 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
     """A FastAPI app serving the storyline DB at ``db_path`` read-only."""
     db_file = str(db_path)
     Database(db_file, readonly=True).close()      # fail now, with a clear StoreError, if it is missing
+    # Swagger UI and ReDoc load their assets from a CDN; the app serves nothing external, so /docs is
+    # its own page rendered from the same OpenAPI schema (/openapi.json).
     app = FastAPI(title="storyline", description="Stories, events, entities and sources of a storyline database.",
-                  version="0.1.0")
+                  version="0.1.0", docs_url=None, redoc_url=None)
     env = make_environment()
 
     def get_db() -> Iterator[Database]:
@@ -51,8 +53,7 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
         response = await call_next(request)
-        if not request.url.path.startswith(("/docs", "/redoc")):   # Swagger UI loads its own assets
-            response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
@@ -143,4 +144,22 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
         data = queries.search(db, q, entity or None, outlet or None, date_from or None, date_to or None)
         return page(request, "search.html", **data)
 
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page(request: Request) -> Response:
+        return page(request, "api.html", endpoints=api_endpoints(app.openapi()))
+
     return app
+
+
+def api_endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON API's GET endpoints with their summaries and parameters, from the OpenAPI schema."""
+    out = []
+    for path, methods in schema.get("paths", {}).items():
+        op = methods.get("get")
+        if op is None:
+            continue
+        params = [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
+                   "type": p.get("schema", {}).get("type", ""), "default": p.get("schema", {}).get("default")}
+                  for p in op.get("parameters", [])]
+        out.append({"path": path, "summary": op.get("summary", ""), "params": params})
+    return out
