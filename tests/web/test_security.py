@@ -157,3 +157,16 @@ def test_serve_missing_db_is_one_line_error(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "storyline.cli.main", "--db", str(tmp_path / "none.db"), "serve"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_search_filters(client: TestClient) -> None:
+    """Entity (by id or name), outlet and date range narrow the results; filters alone list articles."""
+    everything = client.get("/api/search", params={"q": "Lavrov"}).json()["results"]
+    by_name = client.get("/api/search", params={"q": "Lavrov", "entity": "sergey lavrov"}).json()["results"]
+    assert everything and by_name and {r["id"] for r in by_name} <= {r["id"] for r in everything}
+    in_2023 = client.get("/api/search", params={"q": "Lavrov", "from": "2023-01-01", "to": "2023-12-31"}).json()
+    assert in_2023["results"] and all(r["date"].startswith("2023") for r in in_2023["results"])
+    outlet = everything[0]["outlet"]
+    if outlet:
+        only = client.get("/api/search", params={"outlet": outlet}).json()["results"]
+        assert only and all(r["outlet"] == outlet for r in only)

@@ -447,7 +447,8 @@ def search(db: Database, q: str | None = None, entity: str | None = None, outlet
             "filters": {"entity": entity, "outlet": outlet, "date_from": date_from, "date_to": date_to},
             "outlets": [r[0] for r in db.query("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
                                                " ORDER BY outlet LIMIT 500")],
-            "entity_name": db.scalar("SELECT name FROM entities WHERE id = ?", (entity or "",))}
+            "entity_name": db.scalar("SELECT name FROM entities WHERE id = ? OR name = ? COLLATE NOCASE",
+                                     (entity or "", entity or ""))}
 
 
 def _ranked(db: Database, match: str | None, where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
@@ -471,9 +472,10 @@ def _search_filters(entity: str | None, outlet: str | None, start: dt.date | Non
                     end: dt.date | None) -> tuple[str, list[Any]]:
     """SQL conditions on ``articles a`` and their parameters (always bound, never formatted)."""
     where, params = "", []
-    if entity:
-        where += " AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)"
-        params.append(entity)
+    if entity:   # an entity id, or a name typed by the user (any entity of that name, case-insensitive)
+        where += (" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id IN"
+                  " (SELECT id FROM entities WHERE id = ? OR name = ? COLLATE NOCASE))")
+        params += [entity, entity]
     if outlet:
         where += " AND a.outlet = ?"
         params.append(outlet)
