@@ -138,6 +138,7 @@ class Fact:
     outlets: list[str] = field(default_factory=list)
     single_outlet: bool = False
     disagreement: list[dict[str, Any]] = field(default_factory=list)
+    agreement: list[dict[str, Any]] = field(default_factory=list)   # values several outlets state alike
 
 
 @dataclass

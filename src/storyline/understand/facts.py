@@ -92,14 +92,15 @@ class FactAligner:
                 per_article[s.article_id] = n + 1
         return kept
 
-    def score_matrix(self, sentences: Sequence[EventSentence], vectors: np.ndarray | None = None) -> np.ndarray:
-        """Pairwise scores: cosine + lexical overlap + a bonus for a shared normalised value."""
+    def score_matrix(self, sentences: Sequence[EventSentence],
+                     vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Pairwise scores (cosine + lexical overlap + shared-value bonus) and which pairs share a specific value."""
         if vectors is None:
             from ..represent import get_encoder
 
             vectors = get_encoder(self.model).encode([s.text for s in sentences])
         scores = vectors @ vectors.T
-        self.anchored_ = np.zeros_like(scores, dtype=bool)
+        anchored = np.zeros(scores.shape, dtype=bool)
         words = [content_words(s.text) for s in sentences]
         values = [extract_values(s.text, s.published) for s in sentences]
         n = len(sentences)
@@ -109,10 +110,10 @@ class FactAligner:
                 shared = values[i] & values[j]
                 if shared:
                     extra += self.value_bonus
-                    self.anchored_[i, j] = self.anchored_[j, i] = any(v[0] in _ANCHOR_KINDS for v in shared)
+                    anchored[i, j] = anchored[j, i] = any(v[0] in _ANCHOR_KINDS for v in shared)
                 scores[i, j] += extra
                 scores[j, i] += extra
-        return scores
+        return scores, anchored
 
     def align(self, event_id: str, sentences: Sequence[EventSentence],
               vectors: np.ndarray | None = None) -> list[Fact]:
@@ -123,11 +124,11 @@ class FactAligner:
         if vectors is not None:
             index = {id(s): i for i, s in enumerate(sentences)}
             vectors = vectors[[index[id(s)] for s in cands]]
-        scores = self.score_matrix(cands, vectors)
-        groups = self._link(cands, scores)
+        scores, anchored = self.score_matrix(cands, vectors)
+        groups = self._link(cands, scores, anchored)
         return [self._make_fact(event_id, [cands[i] for i in g], scores[np.ix_(g, g)]) for g in groups]
 
-    def _link(self, sents: Sequence[EventSentence], scores: np.ndarray) -> list[list[int]]:
+    def _link(self, sents: Sequence[EventSentence], scores: np.ndarray, anchored: np.ndarray) -> list[list[int]]:
         """Connected components of mutual-best cross-article links above the threshold."""
         n = len(sents)
         parent = list(range(n))
@@ -153,11 +154,9 @@ class FactAligner:
                     parent[find(j)] = find(i)
         # a shared specific value (a year, a percentage, a sum) links without the mutual-best test:
         # compound sentences state several facts, and the value says which one two sentences share
-        anchored = getattr(self, "anchored_", None)
-        if anchored is not None and anchored.shape == scores.shape:
-            for i, j in zip(*np.nonzero(np.triu(anchored & (scores >= self.threshold), 1))):
-                if sents[i].article_id != sents[j].article_id:
-                    parent[find(int(j))] = find(int(i))
+        for i, j in zip(*np.nonzero(np.triu(anchored & (scores >= self.threshold), 1))):
+            if sents[i].article_id != sents[j].article_id:
+                parent[find(int(j))] = find(int(i))
         groups: dict[int, list[int]] = {}
         for i in range(n):
             groups.setdefault(find(i), []).append(i)
@@ -176,9 +175,7 @@ class FactAligner:
                       "end": s.end} for s in group]
         key = "|".join(sorted(f"{s.article_id}:{s.start}" for s in group))
         fid = "f-" + hashlib.sha1(f"{event_id}|{key}".encode()).hexdigest()[:12]
-        fact = Fact(fid, event_id, medoid.text, sentences, outlets, len(outlets) == 1, disagree)
-        fact.agreement = agree  # type: ignore[attr-defined]
-        return fact
+        return Fact(fid, event_id, medoid.text, sentences, outlets, len(outlets) == 1, disagree, agree)
 
 
 def _name_disagreements(group: Sequence[EventSentence]) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
 from ..progress import Progress
+from ..records import Quote
 from ..store import Database
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
@@ -113,8 +114,6 @@ def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress
     """Find and attribute the quotes of every article, group repeats per event, rewrite the table."""
     mentions = speaker_mentions(db)
     found: list[Any] = []
-    from ..records import Quote
-
     total = db.scalar("SELECT count(*) FROM articles")
     with progress.task("quotes", total=total) as advance:
         for r in db.conn.execute("SELECT id, text, event_id FROM articles ORDER BY seq").fetchall():
@@ -207,7 +206,7 @@ def align_facts(db: Database, aligner: FactAligner, progress: Progress) -> int:
                     "INSERT OR REPLACE INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement,"
                     " agreement) VALUES (?,?,?,?,?,?,?,?)",
                     [(f.id, eid, f.text, json.dumps(f.sentences, ensure_ascii=False), json.dumps(f.outlets),
-                      int(f.single_outlet), json.dumps(f.disagreement), json.dumps(getattr(f, "agreement", [])))
+                      int(f.single_outlet), json.dumps(f.disagreement), json.dumps(f.agreement))
                      for f in facts])
                 conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('facts',?,?)",
                              (eid, signature_of(events[eid], extra)))
