@@ -136,6 +136,28 @@ CREATE TABLE event_model (
     value BLOB
 );
 """),
+    (160, "story linker state: per-story term profile and an inverted index of its top terms", """
+CREATE TABLE story_profiles (
+    story_id   TEXT PRIMARY KEY,
+    position   INTEGER NOT NULL,                -- creation order, never reused
+    terms      BLOB NOT NULL,                   -- int32 columns then float32 weights (summed event vectors)
+    entities   TEXT,                            -- JSON {name: weight} of named phrases
+    titles     TEXT,                            -- JSON [[n_articles, first_seq, title], ...] of its events
+    first      TEXT,
+    last       TEXT
+);
+CREATE TABLE story_terms (
+    term     INTEGER NOT NULL,
+    story_id TEXT NOT NULL
+);
+CREATE INDEX story_terms_term ON story_terms(term);
+CREATE INDEX story_terms_story ON story_terms(story_id);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+CREATE TABLE story_model (
+    key   TEXT PRIMARY KEY,                     -- df: zlib'd int64 document frequencies (hashed terms)
+    value BLOB
+);
+"""),
     (200, "entities, mentions, quotes, facts, summaries", """
 CREATE TABLE entities (
     id        TEXT PRIMARY KEY,

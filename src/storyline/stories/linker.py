@@ -1,0 +1,109 @@
+"""Story linking: each new event joins the most similar existing story, or opens one.
+
+A story is a chain of events over weeks or years with the same actors and
+subject (the April 2021 Lavrov visit to Islamabad and the May 2023 Goa
+meeting are one story). An event is described by the TF-IDF vector of its
+articles' words and named phrases (hashed, the same features the event
+clusterer uses; named phrases weigh more, and IDF makes a rare actor count
+far more than "government"). A story's profile is the sum of its events'
+vectors, so a story is compared as a whole, never through one member; and
+there is no time window at all: years apart still link when the actors and
+subject match.
+
+Candidates come from an inverted index of each story's heaviest terms, so
+an event is scored against a bounded set of stories, never all of them.
+
+>>> import numpy as np
+>>> linker = StoryLinker(threshold=0.5)
+>>> vec = {1: 0.6, 2: 0.8}
+>>> round(linker.score([vec], {1: 3.0, 2: 4.0}), 6)
+1.0
+"""
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+from ..errors import ConfigError
+
+
+class StoryLinker:
+    """The link rule and the sizes of every profile; the state itself lives in the store.
+
+    ``threshold`` is the mean cosine of an event's articles to a story
+    profile above which the event joins the story. It was swept on News
+    Story Chains (energy business: every article shares vocabulary with every
+    other, so links must be tight) and WikiRef220 (broad topics of long web
+    pages, where they must be loose), both with one event per article and
+    with the event clusterer's events; 0.14 is where neither falls below
+    its floor (BENCHMARKS.md, "Stories and near-duplicates").
+    ``article_terms`` caps each article's terms (its heaviest only);
+    ``profile_terms`` caps a story profile; ``index_terms``/``query_terms``
+    size the candidate index and ``max_postings`` bounds how many stories
+    one term may propose (the most recently updated).
+    """
+
+    def __init__(self, threshold: float = 0.14, article_terms: int = 1000, profile_terms: int = 1000,
+                 index_terms: int = 30, query_terms: int = 30, max_postings: int = 200) -> None:
+        self.threshold = threshold
+        self.article_terms = article_terms
+        self.profile_terms = profile_terms
+        self.index_terms = index_terms
+        self.query_terms = query_terms
+        self.max_postings = max_postings
+        self._check()
+
+    def _check(self) -> None:
+        """Fail early with the value and the allowed range."""
+        if not 0.0 < self.threshold < 1.0:
+            raise ConfigError(f"[stories] threshold must be in (0, 1), got {self.threshold}")
+        for name in ("article_terms", "profile_terms", "index_terms", "query_terms", "max_postings"):
+            if int(getattr(self, name)) < 1:
+                raise ConfigError(f"[stories] {name} must be >= 1, got {getattr(self, name)}")
+
+    @staticmethod
+    def cosine(event: Mapping[int, float], profile: Mapping[int, float]) -> float:
+        """Cosine of a unit event vector and a story profile (any norm)."""
+        norm = math.sqrt(sum(v * v for v in profile.values()))
+        if not norm:
+            return 0.0
+        return sum(w * profile.get(t, 0.0) for t, w in event.items()) / norm
+
+    def score(self, articles: Sequence[Mapping[int, float]], profile: Mapping[int, float]) -> float:
+        """Mean cosine of the event's articles to a story profile.
+
+        Per article, not the event centroid: a centroid of many articles is
+        smoother and scores higher against anything, so one threshold would
+        mean different things for a 1-article and a 30-article event.
+        """
+        if not articles:
+            return 0.0
+        return sum(self.cosine(a, profile) for a in articles) / len(articles)
+
+    def choose(self, articles: Sequence[Mapping[int, float]],
+               profiles: Mapping[str, Mapping[int, float]]) -> tuple[str | None, float]:
+        """The best story for an event (its article vectors) and its score; None below the threshold.
+
+        Ties go to the story listed first (callers list by creation order), for determinism.
+        """
+        best, best_score = None, -1.0
+        for story_id, profile in profiles.items():
+            score = self.score(articles, profile)
+            if score > best_score:
+                best, best_score = story_id, score
+        if best is None or best_score < self.threshold:
+            return None, max(best_score, 0.0)
+        return best, best_score
+
+    def add_to_profile(self, profile: dict[int, float], event: Mapping[int, float]) -> dict[int, float]:
+        """Sum an event into a profile and keep its ``profile_terms`` heaviest terms."""
+        for term, weight in event.items():
+            profile[term] = profile.get(term, 0.0) + weight
+        if len(profile) > self.profile_terms:
+            keep = sorted(profile.items(), key=lambda kv: (-kv[1], kv[0]))[: self.profile_terms]
+            profile = dict(keep)
+        return profile
+
+    def heaviest(self, vector: Mapping[int, float], k: int) -> list[int]:
+        """The ``k`` heaviest terms (ties by term, for determinism)."""
+        return [t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]

@@ -1,0 +1,294 @@
+"""The stories build stage: link every event that has no story yet, persist in one transaction per chunk.
+
+"New" is read from the data itself: an article with an event but no story.
+Events are taken in publication order (earliest article date, then the seq
+that opened them). An event already in a story only adds its new articles
+to that story's profile; an event without one is linked by
+:class:`StoryLinker`. Profiles, the candidate index, ``stories`` rows,
+``events.story_id`` and ``articles.story_id`` of a chunk are written in one
+transaction, so a killed build resumes exactly where it stopped.
+
+Document frequencies for IDF are counted over every stored article (copies
+once) at the start of each build, before any linking, so one build over a
+corpus sees the corpus's own IDF.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import zlib
+from collections import Counter
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..config import Settings
+from ..progress import NO_PROGRESS, Progress
+from ..store import Database
+from .linker import StoryLinker
+
+CHUNK_EVENTS = 200
+DF_BATCH = 1000
+STORY_ENTITIES = 10          # names kept on a story row
+PROFILE_ENTITIES = 40        # names tracked per story profile
+
+
+def story_id_for(event_id: str) -> str:
+    """Stable id of the story an event opens."""
+    return "st-" + hashlib.sha1(event_id.encode("utf-8")).hexdigest()[:12]
+
+
+def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
+    """Link every event with unlinked articles; return counts for printing."""
+    from ..events.features import ArticleFeaturizer
+
+    linker = StoryLinker(**settings.section("stories"))
+    featurizer = ArticleFeaturizer()
+    cache = TermCache()
+    df, n_docs = update_document_frequencies(db, featurizer, cache)
+    idf = _idf(df, n_docs)
+    pending = _pending_events(db)
+    counts = {"events": 0, "new stories": 0}
+    with progress.task("stories", total=len(pending)) as advance:
+        for start in range(0, len(pending), CHUNK_EVENTS):
+            chunk = pending[start:start + CHUNK_EVENTS]
+            with db.transaction() as conn:
+                for event_id in chunk:
+                    counts["new stories"] += link_event(conn, linker, featurizer, cache, idf, event_id)
+            counts["events"] += len(chunk)
+            advance(len(chunk))
+    counts["stories"] = db.scalar("SELECT count(*) FROM stories")
+    return counts
+
+
+# -- document frequencies -------------------------------------------------------------------------
+
+def update_document_frequencies(db: Database, featurizer: Any, cache: "TermCache") -> tuple[np.ndarray, int]:
+    """Add every article stored since the last build (copies once) to the running DF counts."""
+    df, n_docs, done = _load_df(db, featurizer.n_features)
+    while rows := db.query("SELECT seq, id, title, text FROM articles WHERE seq > ? AND duplicate_of IS NULL "
+                           "ORDER BY seq LIMIT ?", (done, DF_BATCH)):
+        for r in rows:
+            columns = list(cache.get(featurizer, r))
+            np.add.at(df, np.asarray(columns, dtype=np.int64), 1)
+        n_docs += len(rows)
+        done = rows[-1]["seq"]
+        _save_df(db, df, n_docs, done)
+    last = db.scalar("SELECT max(seq) FROM articles") or 0
+    if last > done:   # only copies came after: remember they were seen
+        _save_df(db, df, n_docs, last)
+    return df, n_docs
+
+
+class TermCache:
+    """Each article's hashed sublinear term frequencies and names, computed once per build.
+
+    Bounded (``limit`` articles) so a 100k-article build never holds the
+    corpus; past the limit an article is simply featurized again.
+    """
+
+    def __init__(self, limit: int = 20000) -> None:
+        self.limit = limit
+        self._rows: dict[str, tuple[dict[int, float], list[str]]] = {}
+
+    def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[dict[int, float], list[str]]:
+        from ..events.features import _bucket
+
+        counts = featurizer.term_counts(row["text"], row["title"])
+        buckets: dict[int, float] = {}
+        for term, count in counts.items():
+            col = _bucket(term, featurizer.n_features)
+            buckets[col] = buckets.get(col, 0.0) + count
+        tf = {c: (1.0 + float(np.log(v)) if v >= 1 else float(v)) for c, v in buckets.items()}
+        names = sorted(t[2:] for t in counts if t.startswith("n:"))
+        return tf, names
+
+    def get(self, featurizer: Any, row: sqlite3.Row) -> dict[int, float]:
+        """Sublinear term frequencies by hashed column."""
+        return self.entry(featurizer, row)[0]
+
+    def entry(self, featurizer: Any, row: sqlite3.Row) -> tuple[dict[int, float], list[str]]:
+        found = self._rows.get(row["id"])
+        if found is None:
+            found = self._compute(featurizer, row)
+            if len(self._rows) < self.limit:
+                self._rows[row["id"]] = found
+        return found
+
+
+def _load_df(db: Database, n_features: int) -> tuple[np.ndarray, int, int]:
+    row = db.one("SELECT value FROM story_model WHERE key = 'df'")
+    if row is None:
+        return np.zeros(n_features, dtype=np.int64), 0, 0
+    meta = db.get_state("stories.df", {"n_docs": 0, "seq": 0})
+    return np.frombuffer(zlib.decompress(row[0]), dtype=np.int64).copy(), int(meta["n_docs"]), int(meta["seq"])
+
+
+def _save_df(db: Database, df: np.ndarray, n_docs: int, seq: int) -> None:
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO story_model(key, value) VALUES ('df', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (zlib.compress(df.tobytes()),))
+        db.set_state("stories.df", {"n_docs": n_docs, "seq": seq})
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    from ..events.features import idf_weights
+
+    return idf_weights(df, max(n_docs, 1))
+
+
+# -- events -------------------------------------------------------------------------------------
+
+def _pending_events(db: Database) -> list[str]:
+    """Events with articles not yet in a story, in publication order of their first article."""
+    rows = db.query("SELECT a.event_id AS id, min(coalesce(a.date, '9999')) AS first, "
+                    "coalesce(e.first_seq, min(a.seq)) AS opened FROM articles a "
+                    "LEFT JOIN events e ON e.id = a.event_id "
+                    "WHERE a.event_id IS NOT NULL AND a.story_id IS NULL GROUP BY a.event_id ORDER BY first, opened, id")
+    return [r["id"] for r in rows]
+
+
+def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, cache: TermCache,
+               idf: np.ndarray, event_id: str) -> int:
+    """Put an event's unlinked articles into a story (its own, the best match, or a new one); 1 if new."""
+    rows = conn.execute("SELECT id, title, text, duplicate_of FROM articles WHERE event_id = ? AND story_id IS NULL "
+                        "ORDER BY coalesce(date, '9999'), seq", (event_id,)).fetchall()
+    if not rows:
+        return 0
+    vector, articles = event_vector(linker, featurizer, cache, idf, rows)
+    names = _names(featurizer, cache, rows)
+    story_id = conn.execute("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    story_id = story_id[0] if story_id else None
+    opened = 0
+    if story_id is None:
+        story_id = _best_story(conn, linker, vector, articles)
+        if story_id is None:
+            story_id, opened = story_id_for(event_id), 1
+    _update_profile(conn, linker, story_id, vector, names)
+    conn.execute("UPDATE events SET story_id = ? WHERE id = ?", (story_id, event_id))
+    conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(story_id, r["id"]) for r in rows])
+    _write_story_row(conn, story_id)
+    return opened
+
+
+def event_vector(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.ndarray,
+                 rows: list[sqlite3.Row]) -> tuple[dict[int, float], list[dict[int, float]]]:
+    """The event's unit centroid and its articles' unit vectors (IDF-weighted top terms; copies once)."""
+    originals = [r for r in rows if r["duplicate_of"] is None] or list(rows)
+    total: dict[int, float] = {}
+    articles = []
+    for r in originals:
+        weighted = {c: tf * float(idf[c]) for c, tf in cache.get(featurizer, r).items()}
+        kept = linker.heaviest(weighted, linker.article_terms)
+        norm = float(np.sqrt(sum(weighted[c] ** 2 for c in kept))) or 1.0
+        article = {c: weighted[c] / norm for c in kept}
+        articles.append(article)
+        for c, w in article.items():
+            total[c] = total.get(c, 0.0) + w
+    norm = float(np.sqrt(sum(v * v for v in total.values()))) or 1.0
+    return {t: w / norm for t, w in total.items()}, articles
+
+
+def _best_story(conn: sqlite3.Connection, linker: StoryLinker, vector: dict[int, float],
+                articles: list[dict[int, float]]) -> str | None:
+    """The best story among those indexed under the event's heaviest terms, if it reaches the threshold."""
+    candidates: set[str] = set()
+    for term in linker.heaviest(vector, linker.query_terms):
+        candidates.update(r[0] for r in conn.execute(
+            "SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC LIMIT ?", (term, linker.max_postings)))
+    if not candidates:
+        return None
+    profiles = {}
+    for story_id, blob in _profiles(conn, candidates):
+        profiles[story_id] = decode_terms(blob)
+    best, _ = linker.choose(articles, profiles)
+    return best
+
+
+def _profiles(conn: sqlite3.Connection, story_ids: Iterable[str]) -> list[tuple[str, bytes]]:
+    """Stored profiles, in creation order (the tie-break of ``choose``)."""
+    ids = sorted(story_ids)
+    out = []
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        marks = ",".join("?" * len(part))
+        out += [(r[0], r[1]) for r in conn.execute(
+            f"SELECT story_id, terms FROM story_profiles WHERE story_id IN ({marks}) ORDER BY position", part)]
+    return out
+
+
+def _update_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, vector: dict[int, float],
+                    names: Counter[str]) -> None:
+    """Add an event to a story's profile, entity tally and candidate index."""
+    row = conn.execute("SELECT terms, entities FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
+    if row is None:
+        position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM story_profiles").fetchone()[0]
+        profile, entities = {}, Counter()
+        conn.execute("INSERT INTO story_profiles(story_id, position, terms) VALUES (?, ?, ?)",
+                     (story_id, position, b""))
+    else:
+        profile, entities = decode_terms(row[0]), Counter(json.loads(row[1] or "{}"))
+    profile = linker.add_to_profile(profile, vector)
+    entities.update(names)
+    entities = Counter(dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:PROFILE_ENTITIES]))
+    conn.execute("UPDATE story_profiles SET terms = ?, entities = ? WHERE story_id = ?",
+                 (encode_terms(profile), json.dumps(entities), story_id))
+    conn.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+    conn.executemany("INSERT INTO story_terms(term, story_id) VALUES (?, ?)",
+                     [(t, story_id) for t in linker.heaviest(profile, linker.index_terms)])
+
+
+def _names(featurizer: Any, cache: TermCache, rows: list[sqlite3.Row]) -> Counter[str]:
+    """Named phrases of an event in their written form, counted once per article."""
+    counts: Counter[str] = Counter()
+    for r in rows:
+        for phrase in cache.entry(featurizer, r)[1]:
+            counts[_surface((r["title"] or "") + "\n" + r["text"], phrase)] += 1
+    return counts
+
+
+def _surface(text: str, phrase: str) -> str:
+    """The phrase as first written in the text (names are matched lowercased)."""
+    found = re.search(r"\b" + r"\s+".join(map(re.escape, phrase.split())) + r"\b", text, re.IGNORECASE)
+    return found.group(0) if found else phrase
+
+
+def _write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
+    """The ``stories`` row from its events: title of the largest event, span, key names, size."""
+    events = conn.execute("SELECT title, date, start, end, n_articles, first_seq FROM events WHERE story_id = ?",
+                          (story_id,)).fetchall()
+    if not events:
+        return
+    lead = min(events, key=lambda e: (-(e["n_articles"] or 0), e["first_seq"] or 0))
+    starts = [d for e in events for d in (e["start"], e["date"]) if d]
+    ends = [d for e in events for d in (e["end"], e["date"]) if d]
+    entities = json.loads(conn.execute("SELECT entities FROM story_profiles WHERE story_id = ?",
+                                       (story_id,)).fetchone()[0] or "{}")
+    names = [n for n, _ in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_ENTITIES]]
+    conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, end = excluded.end, "
+                 "entities = excluded.entities, n_events = excluded.n_events",
+                 (story_id, lead["title"], min(starts) if starts else None, max(ends) if ends else None,
+                  json.dumps(names), len(events)))
+
+
+# -- profile encoding -----------------------------------------------------------------------------
+
+def encode_terms(vector: dict[int, float]) -> bytes:
+    """int32 columns then float32 weights, sorted by column: compact and byte-for-byte deterministic."""
+    items = sorted(vector.items())
+    cols = np.array([t for t, _ in items], dtype=np.int32)
+    vals = np.array([w for _, w in items], dtype=np.float32)
+    return cols.tobytes() + vals.tobytes()
+
+
+def decode_terms(blob: bytes) -> dict[int, float]:
+    """Inverse of :func:`encode_terms`."""
+    if not blob:
+        return {}
+    n = len(blob) // 8
+    cols = np.frombuffer(blob[: 4 * n], dtype=np.int32)
+    vals = np.frombuffer(blob[4 * n:], dtype=np.float32)
+    return {int(c): float(v) for c, v in zip(cols, vals)}

@@ -1,0 +1,157 @@
+"""The story stage on hand-built events: linking, stability, incremental builds, resumability.
+
+Events are written straight into the ``events`` table (the stage's only
+interface with the event clusterer), one article per event unless a test
+says otherwise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from storyline import stories
+from storyline.clean import content_hash
+from storyline.config import Settings
+from storyline.errors import ConfigError
+from storyline.records import Article
+from storyline.stories import StoryLinker
+from storyline.store import Database, write_batch
+
+# Three subjects written the way news is: the same actors recur, the wording varies.
+SUBJECTS = {
+    "mars": ["The Perseverance rover of NASA drilled a new rock core in Jezero Crater on Mars, mission scientists "
+             "said, adding the sample may hold traces of ancient microbial life.",
+             "NASA engineers steered Perseverance across the Jezero Crater delta on Mars; the rover's sample "
+             "tubes now hold rock cores the agency hopes to return to Earth.",
+             "Mission scientists at NASA said Perseverance found organic molecules in Jezero Crater rocks, a "
+             "Mars result they called the rover's most promising yet."],
+    "wheat": ["Egypt bought 240,000 tonnes of Russian wheat at a tender, traders said, as Cairo's state grain "
+              "buyer Mostakbal Misr sought to secure bread supplies.",
+              "Traders said Mostakbal Misr, Egypt's grain buyer, paid more for Russian wheat cargoes this month "
+              "as freight costs rose on Black Sea routes.",
+              "Egypt's Mostakbal Misr booked Russian and Romanian wheat for spring shipment, traders said, "
+              "keeping Cairo's bread subsidy programme supplied."],
+    "strike": ["Dockworkers of the ILWU walked off the job at the Port of Oakland on Monday, halting container "
+               "traffic as contract talks with terminal operators stalled.",
+               "Terminal operators at the Port of Oakland said the ILWU strike left dozens of container ships "
+               "waiting at anchor for a third day.",
+               "The ILWU and Oakland terminal operators reached a tentative contract, ending the strike that had "
+               "stopped container traffic at the port for a week."],
+}
+
+
+def make_db(path: Path, days: list[int], subjects: list[str], index: list[int]) -> Database:
+    """A DB with one article and one event per (day offset, subject, variant)."""
+    db = Database(path)
+    add_events(db, days, subjects, index)
+    return db
+
+
+def add_events(db: Database, days: list[int], subjects: list[str], index: list[int]) -> None:
+    base = dt.date(2021, 1, 1)
+    articles = []
+    for day, subject, i in zip(days, subjects, index):
+        text = SUBJECTS[subject][i]
+        aid = f"{subject}-{i}-{day}"
+        articles.append(Article(id=aid, text=text, title=text[:60], date=base + dt.timedelta(days=day),
+                                url=f"https://example.org/{aid}", content_hash=content_hash(text + aid)))
+    write_batch(db, articles, [], None)
+    with db.transaction() as conn:
+        for art in articles:
+            seq = conn.execute("SELECT seq FROM articles WHERE id = ?", (art.id,)).fetchone()[0]
+            conn.execute("INSERT INTO events(id, title, date, n_articles, first_seq) VALUES (?, ?, ?, 1, ?)",
+                         ("ev-" + art.id, art.title, art.date.isoformat(), seq))
+            conn.execute("UPDATE articles SET event_id = ? WHERE id = ?", ("ev-" + art.id, art.id))
+
+
+def story_of(db: Database) -> dict[str, str]:
+    return {r["id"]: r["story_id"] for r in db.query("SELECT id, story_id FROM articles")}
+
+
+def groups(assign: dict[str, str]) -> set[frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for aid, sid in assign.items():
+        out.setdefault(sid, set()).add(aid)
+    return {frozenset(g) for g in out.values()}
+
+
+CORPUS = ([0, 1, 2, 400, 401, 402, 800, 801, 802],          # the mars story spans two years
+          ["mars", "wheat", "strike", "mars", "wheat", "strike", "mars", "wheat", "strike"],
+          [0, 0, 0, 1, 1, 1, 2, 2, 2])
+
+
+def test_events_of_one_subject_link_across_years_and_subjects_stay_apart(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "a.db", *CORPUS)
+    stories.run(db, Settings())
+    by_subject = {}
+    for aid, sid in story_of(db).items():
+        by_subject.setdefault(aid.split("-")[0], set()).add(sid)
+    assert all(len(s) == 1 for s in by_subject.values()), by_subject
+    assert len({next(iter(s)) for s in by_subject.values()}) == 3
+    rows = db.query("SELECT * FROM stories ORDER BY start")
+    assert [r["n_events"] for r in rows] == [3, 3, 3]
+    mars = next(r for r in rows if r["id"] == next(iter(by_subject["mars"])))
+    assert (mars["start"], mars["end"]) == ("2021-01-01", (dt.date(2021, 1, 1) + dt.timedelta(days=800)).isoformat())
+    assert "NASA" in json.loads(mars["entities"]) and "Perseverance" in json.loads(mars["entities"])
+    assert db.scalar("SELECT count(*) FROM events WHERE story_id IS NULL") == 0
+
+
+def test_incremental_builds_keep_story_ids_and_match_one_build(tmp_path: Path) -> None:
+    whole = make_db(tmp_path / "whole.db", *CORPUS)
+    stories.run(whole, Settings())
+    sliced = Database(tmp_path / "sliced.db")
+    seen: dict[str, str] = {}
+    for k in range(3):
+        add_events(sliced, *(part[3 * k:3 * k + 3] for part in CORPUS))
+        stories.run(sliced, Settings())
+        now = story_of(sliced)
+        assert all(now[a] == s for a, s in seen.items()), "a story id seen once never changes"
+        seen = now
+    assert groups(story_of(sliced)) == groups(story_of(whole))
+    assert stories.run(sliced, Settings())["events"] == 0, "nothing new, nothing done"
+
+
+def test_a_killed_build_resumes_to_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean = make_db(tmp_path / "clean.db", *CORPUS)
+    stories.run(clean, Settings())
+    killed = make_db(tmp_path / "killed.db", *CORPUS)
+    monkeypatch.setattr(stories.stage, "CHUNK_EVENTS", 2)
+    calls = {"n": 0}
+    real = stories.stage.link_event
+
+    def dying(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise KeyboardInterrupt("killed mid-chunk")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stories.stage, "link_event", dying)
+    with pytest.raises(KeyboardInterrupt):
+        stories.run(killed, Settings())
+    assert killed.scalar("SELECT count(*) FROM articles WHERE story_id IS NOT NULL") == 4, "two chunks committed"
+    monkeypatch.setattr(stories.stage, "link_event", real)
+    stories.run(killed, Settings())
+    assert story_of(killed) == story_of(clean)
+    assert killed.query("SELECT * FROM stories ORDER BY id") == clean.query("SELECT * FROM stories ORDER BY id")
+
+
+def test_an_event_that_grows_keeps_its_story(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "grow.db", [0], ["wheat"], [0])
+    stories.run(db, Settings())
+    first = story_of(db)["wheat-0-0"]
+    text = SUBJECTS["wheat"][1]
+    write_batch(db, [Article(id="late", text=text, title="late", date=dt.date(2021, 1, 2),
+                             content_hash=content_hash(text))], [], None)
+    with db.transaction() as conn:
+        conn.execute("UPDATE articles SET event_id = 'ev-wheat-0-0' WHERE id = 'late'")
+    stories.run(db, Settings())
+    assert story_of(db)["late"] == first
+
+
+def test_bad_settings_name_the_value() -> None:
+    with pytest.raises(ConfigError, match="threshold"):
+        StoryLinker(threshold=1.5)
