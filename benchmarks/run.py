@@ -1,0 +1,276 @@
+"""Scale benchmark: generated corpora of N articles through every stage, timed and scored.
+
+For each ``--n`` it generates (or reuses) a corpus with ``benchmarks/generate.py``,
+then runs the real CLI stage by stage on a fresh database, each stage in its
+own process so that its wall time and peak resident memory (the process and
+all its children, e.g. the process pool, polled every 0.1 s) are its own:
+
+    ingest (read + clean + store) → build --only dedupe → events → stories
+    → understand (entities, quotes, facts) → summarize
+
+It also times the sentence encoder alone on a sample of the corpus (the
+events stage embeds inside its own run), and scores events and stories
+against the generator's gold with B³ (``storyline.evaluate.metrics``).
+End-to-end = ingest + dedupe + events + stories (the issue's target: JSONL to
+events and stories in the DB); entities and summaries are reported apart.
+Results print as a table and, with ``--record``, go under "## Scale" in
+BENCHMARKS.md with the machine, the command and the date::
+
+    python benchmarks/run.py --n 10000 --n 100000 [--engine local|dask] [--stages ...] [--record]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import generate  # noqa: E402
+
+from storyline.evaluate.metrics import b_cubed  # noqa: E402
+
+STAGES = ["ingest", "dedupe", "events", "stories", "understand", "summarize"]
+END_TO_END = ("ingest", "dedupe", "events", "stories")
+
+
+def measure(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, int, int]:
+    """Run ``cmd``; return (wall seconds, peak RSS bytes of it and its children, exit code)."""
+    t0 = time.perf_counter()
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"$ {shlex.join(cmd)}\n")
+        out.flush()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        peak = 0
+        parent = psutil.Process(proc.pid)
+        while proc.poll() is None:
+            try:
+                procs = [parent] + parent.children(recursive=True)
+                peak = max(peak, sum(_rss(p) for p in procs))
+            except psutil.NoSuchProcess:
+                pass
+            time.sleep(0.1)
+    return time.perf_counter() - t0, peak, proc.returncode
+
+
+def _rss(p: psutil.Process) -> int:
+    try:
+        return int(p.memory_info().rss)
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return 0
+
+
+def stage_command(stage: str, db: Path, corpus: Path) -> list[str]:
+    """The CLI line that runs one stage."""
+    base = [sys.executable, "-m", "storyline.cli.main", "--db", str(db), "-q"]
+    if stage == "ingest":
+        return base + ["ingest", str(corpus)]
+    return base + ["build", "--only", stage]
+
+
+def score(db: Path, gold_path: Path) -> dict[str, Any]:
+    """B³ of events and stories against gold, over articles the DB kept (duplicates take their copy's labels)."""
+    gold = generate.read_gold(gold_path)
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT id, event_id, story_id, duplicate_of FROM articles").fetchall()
+    con.close()
+    by_id = {r[0]: r for r in rows}
+
+    def label(aid: str, col: int) -> str | None:
+        row = by_id[aid]
+        if row[col] is None and row[3] and row[3] in by_id:  # a copy may carry its original's label
+            row = by_id[row[3]]
+        return row[col]
+
+    out: dict[str, Any] = {"stored": len(rows)}
+    for name, col in (("events", 1), ("stories", 2)):
+        pred = {aid: label(aid, col) for aid in by_id if aid in gold}
+        labelled = {a: v for a, v in pred.items() if v is not None}
+        if not labelled:
+            out[name] = None
+            continue
+        key = "event" if name == "events" else "story"
+        # unlabelled articles count as singletons, so missing output is penalised
+        full = {a: (v if v is not None else f"none:{a}") for a, v in pred.items()}
+        out[name] = b_cubed(full, {a: gold[a][key] for a in full}).as_dict()
+        out[f"{name}_labelled"] = len(labelled)
+    return out
+
+
+def embed_rate(corpus: Path, sample: int = 1000) -> float:
+    """docs/s of the encoder as the events stage calls it (title + lead, its token cap), on a sample."""
+    from storyline.events import stage as events_stage
+    from storyline.represent import get_encoder
+
+    texts = []
+    with corpus.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            texts.append(f"{rec.get('title') or ''}\n{rec['text']}"[: events_stage.EMBED_LEAD_CHARS])
+            if len(texts) >= sample:
+                break
+    enc = get_encoder(max_length=events_stage.EMBED_MAX_TOKENS)
+    enc.encode(texts[:32])
+    t0 = time.perf_counter()
+    enc.encode(texts)
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def run_one(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Generate, run every stage, score: one row of results."""
+    folder = Path(args.out) / f"n{n}"
+    corpus, gold = folder / "corpus.jsonl", folder / "gold.jsonl"
+    if not corpus.exists() or not gold.exists():
+        t0 = time.perf_counter()
+        generate.write(n, folder, seed=args.seed)
+        print(f"[n={n}] generated in {time.perf_counter() - t0:.0f}s", flush=True)
+    db = folder / f"storyline-{args.engine}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    if args.config:
+        env["STORYLINE_CONFIG"] = str(Path(args.config).resolve())
+    if args.engine == "dask":
+        toml = folder / "dask.toml"
+        scheduler = f'\nscheduler = "{args.scheduler}"' if args.scheduler else ""
+        base = Path(args.config).read_text(encoding="utf-8") if args.config else ""
+        toml.write_text(f'{base}\n[engine]\ntype = "dask"{scheduler}\n', encoding="utf-8")
+        env["STORYLINE_CONFIG"] = str(toml)
+    log = folder / f"run-{args.engine}.log"
+    row: dict[str, Any] = {"n": n, "engine": args.engine, "stages": {}}
+    for stage in args.stages:
+        secs, peak, rc = measure(stage_command(stage, db, corpus), env, log)
+        row["stages"][stage] = {"seconds": round(secs, 1), "per_s": round(n / secs, 1) if secs else None,
+                                "peak_rss_mb": round(peak / 2**20), "rc": rc}
+        print(f"[n={n}] {stage:<10} {secs:8.1f}s {n / secs:8.1f} art/s  peak {peak / 2**20:7.0f} MB  rc {rc}",
+              flush=True)
+        if rc != 0:
+            print(f"[n={n}] {stage} failed; see {log}", flush=True)
+        (folder / f"partial-{args.engine}.json").write_text(json.dumps(row, indent=1), encoding="utf-8")
+    done = [s for s in END_TO_END if s in row["stages"]]
+    wall = sum(row["stages"][s]["seconds"] for s in done)
+    row["end_to_end"] = {"stages": done, "seconds": round(wall, 1), "per_s": round(n / wall, 1) if wall else None,
+                         "peak_rss_mb": max((row["stages"][s]["peak_rss_mb"] for s in done), default=0)}
+    row["db_mb"] = round(sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
+                         / 2**20, 1)
+    if args.embed_sample:
+        row["embed_per_s"] = round(embed_rate(corpus, args.embed_sample), 1)
+    row["quality"] = score(db, gold)
+    print(f"[n={n}] end-to-end {wall:.0f}s = {row['end_to_end']['per_s']} art/s; "
+          f"quality {json.dumps(row['quality'])}; db {row['db_mb']} MB", flush=True)
+    return row
+
+
+def machine() -> str:
+    """nproc, memory, CPU model: the line every recorded result carries."""
+    model = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end ({model}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def table(rows: list[dict[str, Any]], stages: list[str]) -> str:
+    """Markdown table: per-stage seconds and articles/s, end-to-end, memory, DB, quality."""
+    head = ["N", "engine"] + [f"{s} s (art/s)" for s in stages] + [
+        "end-to-end s (art/s)", "peak RSS MB", "DB MB", "embed docs/s", "event B³-F1", "story B³-F1"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [f"{r['n']:,}", r["engine"]]
+        for s in stages:
+            st = r["stages"].get(s)
+            cells.append("-" if st is None else (f"{st['seconds']} ({st['per_s']})" + ("" if st["rc"] == 0 else " FAILED")))
+        e = r["end_to_end"]
+        peak = max((st["peak_rss_mb"] for st in r["stages"].values()), default=0)
+        q = r["quality"]
+        cells += [f"{e['seconds']} ({e['per_s']})", str(peak), str(r["db_mb"]), str(r.get("embed_per_s", "-")),
+                  str(q["events"]["f1"]) if q.get("events") else "-",
+                  str(q["stories"]["f1"]) if q.get("stories") else "-"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def verdicts(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets, met or not, from what was measured."""
+    by_n = {r["n"]: r for r in rows}
+    out = []
+    if 100_000 in by_n:
+        r = by_n[100_000]
+        rate = r["end_to_end"]["per_s"] or 0
+        out.append(f"end-to-end at 100k: {rate} art/s (target >= 200): {'met' if rate >= 200 else 'NOT met'}")
+        peak = max(st["peak_rss_mb"] for st in r["stages"].values())
+        out.append(f"peak RSS at 100k: {peak} MB (target <= 3072): {'met' if peak <= 3072 else 'NOT met'}")
+    if 10_000 in by_n and 100_000 in by_n:
+        a, b = by_n[10_000], by_n[100_000]
+        ratio = b["end_to_end"]["seconds"] / a["end_to_end"]["seconds"]
+        out.append(f"wall(100k)/wall(10k) end-to-end: {ratio:.2f} (target <= 12): {'met' if ratio <= 12 else 'NOT met'}")
+        if "events" in a["stages"] and "events" in b["stages"]:
+            ev = b["stages"]["events"]["seconds"] / a["stages"]["events"]["seconds"]
+            out.append(f"wall(100k)/wall(10k) events stage: {ev:.2f} (target <= 12): {'met' if ev <= 12 else 'NOT met'}")
+        qa, qb = a["quality"].get("events"), b["quality"].get("events")
+        if qa and qb:
+            gap = qa["f1"] - qb["f1"]
+            out.append(f"event B³-F1 10k {qa['f1']} vs 100k {qb['f1']} (gap {gap:+.3f}, target <= 0.03): "
+                       f"{'met' if gap <= 0.03 else 'NOT met'}")
+    return out
+
+
+def record(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
+    """Add a block at the end of the "## Scale" section (created if missing), leaving other sections alone."""
+    content = path.read_text(encoding="utf-8") if path.exists() else ""
+    marker = "## Scale"
+    if marker not in content:
+        content = content.rstrip("\n") + f"\n\n{marker}\n\nRecorded by `benchmarks/run.py --record`.\n"
+    start = content.index(marker)
+    nxt = content.find("\n## ", start + len(marker))
+    end = len(content) if nxt < 0 else nxt
+    content = content[:end].rstrip("\n") + "\n\n" + text.strip("\n") + "\n" + content[end:]
+    path.write_text(content, encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, action="append", help="corpus size (repeatable; default 10000)")
+    ap.add_argument("--engine", choices=("local", "dask"), default="local")
+    ap.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    ap.add_argument("--stages", nargs="+", default=STAGES, choices=STAGES)
+    ap.add_argument("--out", default=str(ROOT / "bench-output"))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--config", default=None, help="storyline.toml for every stage (default: none, the defaults)")
+    ap.add_argument("--embed-sample", type=int, default=500, help="articles to time the encoder on (0: skip)")
+    ap.add_argument("--record", action="store_true", help="append the results to BENCHMARKS.md ## Scale")
+    args = ap.parse_args()
+    args.stages = [s for s in STAGES if s in args.stages]
+    sizes = args.n or [10_000]
+    rows = [run_one(n, args) for n in sizes]
+    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    text = "\n".join([f"### {when}: `{command}`", "", f"Machine: {machine()}.", "",
+                      table(rows, args.stages), ""] + [f"- {v}" for v in verdicts(rows)])
+    print(text)
+    out = Path(args.out) / f"results-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    if args.record:
+        record(text)
+
+
+if __name__ == "__main__":
+    main()
