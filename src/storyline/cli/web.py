@@ -18,6 +18,8 @@ def serve(obj: Any, host: str, port: int) -> None:
     from ..web import create_app
 
     app = create_app(obj.db_path or default_path())
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: binding {host} makes the (read-only) app reachable from other machines", err=True)
     click.echo(f"storyline serving on http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
