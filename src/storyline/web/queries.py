@@ -354,6 +354,13 @@ def get_entity(db: Database, entity_id: str) -> dict[str, Any]:
         FROM quotes q JOIN articles a ON a.id = q.article_id
         WHERE q.speaker_entity_id = ? ORDER BY a.date LIMIT 500""", (entity_id,))
     entity["quotes"] = [q for s in group_quotes(quotes) for q in s["quotes"]]
+    about = _dicts(db, """
+        SELECT DISTINCT q.id, q.text, q.article_id, q.speaker, q.speaker_entity_id, q.group_id, a.outlet, a.date
+        FROM mentions m JOIN quotes q ON q.article_id = m.article_id AND m.start >= q.start AND m.end <= q.end
+             JOIN articles a ON a.id = q.article_id
+        WHERE m.entity_id = ? AND coalesce(q.speaker_entity_id, '') != ? ORDER BY a.date LIMIT 200""",
+                   (entity_id, entity_id))
+    entity["quotes_about"] = group_quotes(about)
     entity["timeline"] = [{"date": r["day"], "n": r["n"]} for r in db.query("""
         SELECT substr(a.date, 1, 10) AS day, count(*) AS n FROM mentions m JOIN articles a ON a.id = m.article_id
         WHERE m.entity_id = ? AND a.date IS NOT NULL GROUP BY day ORDER BY day""", (entity_id,))]
