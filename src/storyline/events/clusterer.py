@@ -156,10 +156,11 @@ class EventClusterer:
         for event in events:
             for article_id in event.members:
                 self.assignments_[article_id] = event.id
-        self._cache_members(list(members))
+        self._cache_members([m for m in members if m.id not in self._rows])
         return self
 
     def _cache_members(self, items: list[ArticleItem]) -> sp.csr_matrix:
+        """Featurize articles once and keep their rows, embeddings and dates for later batches."""
         rows = self.featurizer_.transform([i.text for i in items], [i.title for i in items])
         for k, item in enumerate(items):
             self._rows[item.id] = rows[k]

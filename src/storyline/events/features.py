@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -35,6 +36,7 @@ CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
                       "tomorrow", "tonight", "morning", "evening", "night", "afternoon"})
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: plurals and -ed/-ing, enough to merge word forms."""
     if len(word) <= 4 or word.isdigit():
@@ -51,15 +53,18 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lowercased, stemmed content words (numbers kept: casualty counts and scores are specific)."""
-    out = []
-    for token in WORD_RE.findall(text):
-        low = token.lower().replace("’", "'")
-        if low.endswith("'s"):
-            low = low[:-2]
-        if len(low) < 2 or low in STOP or low in CALENDAR:
-            continue
-        out.append(stem(low))
-    return out
+    return [w for w in map(_content_word, WORD_RE.findall(text.lower())) if w]
+
+
+@lru_cache(maxsize=200_000)
+def _content_word(token: str) -> str:
+    """The stemmed content word of one lowercased token, or '' for stop words (cached: vocabularies repeat)."""
+    low = token.replace("’", "'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    if len(low) < 2 or low in STOP or low in CALENDAR:
+        return ""
+    return stem(low)
 
 
 def named_phrases(text: str) -> list[str]:
