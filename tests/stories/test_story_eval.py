@@ -1,0 +1,73 @@
+"""Story quality floors on the labelled corpora, through the real pipeline (ingest + build).
+
+Acceptance 3: News Story Chains pairwise F1 >= 0.80, WikiRef220 story
+B³-F1 >= 0.85; acceptance 1: the five seeds are one story of two events.
+Each corpus is built once per module by the same evaluation functions
+``storyline eval`` prints, so the floors and the table cannot disagree.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_data
+from storyline.evaluate.events_eval import EvalContext
+
+
+@pytest.fixture(scope="module")
+def nsc_rows():
+    from storyline.evaluate.stories_eval import eval_nsc
+
+    shared_data("news_story_chains")
+    return {(r.task, r.method): r for r in eval_nsc(EvalContext())}
+
+
+@pytest.fixture(scope="module")
+def wiki_rows():
+    from storyline.evaluate.stories_eval import eval_wikiref
+
+    shared_data("wikiref220")
+    return {(r.task, r.method): r for r in eval_wikiref(EvalContext())}
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_news_story_chains_pairwise_f1_floor(nsc_rows) -> None:
+    ours = nsc_rows[("stories", "storyline (default)")]
+    print(f"NSC stories pairwise P={ours.precision} R={ours.recall} F1={ours.f1}")
+    assert ours.f1 >= 0.80
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_wikiref220_story_b3_floor(wiki_rows) -> None:
+    ours = wiki_rows[("stories", "storyline (default)")]
+    print(f"WikiRef220 stories B3 P={ours.precision} R={ours.recall} F1={ours.f1}")
+    assert ours.f1 >= 0.85
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_each_corpus_has_its_oracle_baseline_beside_ours(nsc_rows, wiki_rows) -> None:
+    for rows in (nsc_rows, wiki_rows):
+        base = rows[("stories", "TF-IDF + agglomerative (oracle)")]
+        assert 0.0 < base.f1 <= 1.0 and "picked on gold" in base.note
+
+
+def test_seeds_are_one_story_of_two_events(seeds_db: Path) -> None:
+    conn = sqlite3.connect(seeds_db)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute("SELECT id, event_id, story_id FROM articles ORDER BY id").fetchall()
+    assert len(rows) == 5
+    assert len({r["story_id"] for r in rows}) == 1
+    assert len({r["event_id"] for r in rows}) == 2
+    story = conn.execute("SELECT * FROM stories").fetchone()
+    assert story["n_events"] == 2
+    assert story["start"][:4] == "2021" and story["end"][:4] == "2023"
+    names = json.loads(story["entities"])
+    assert {"Pakistan", "Russia"} <= set(names), names   # the pair of countries the story is about
+    events = conn.execute("SELECT story_id FROM events").fetchall()
+    assert {e["story_id"] for e in events} == {story["id"]}
