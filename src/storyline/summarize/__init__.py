@@ -16,6 +16,8 @@ from .extractive import EventSummarizer
 
 __all__ = ["run", "EventSummarizer", "event_one_liner", "event_summary"]
 
+CHUNK_EVENTS = 128      # events summarised per encoder call and per transaction
+
 
 def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     """Summarise every new or changed event; returns counts."""
@@ -28,20 +30,30 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     extra = json.dumps(summarizer.__dict__, sort_keys=True, default=str)
     todo = changed_events(db, "summaries", events, extra)
     with progress.task("summarize", total=len(todo)) as advance:
-        for eid in todo:
-            summary = summarizer.summarize(event_sentences(db, events[eid]), _fact_support(db, eid))
-            with db.transaction() as conn:
-                conn.execute("DELETE FROM summaries WHERE event_id = ?", (eid,))
-                conn.executemany("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)",
-                                 [(eid, i, s.text, s.article_id, _outlet(db, s.article_id))
-                                  for i, s in enumerate(summary)])
-                if abstractive is not None:
-                    conn.execute("INSERT OR REPLACE INTO abstracts(event_id, text, model, error) VALUES (?,?,?,?)",
-                                 (eid, *_rewrite(abstractive, summary)))
-                conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('summaries',?,?)",
-                             (eid, signature_of(events[eid], extra)))
-            advance(1)
+        for start in range(0, len(todo), CHUNK_EVENTS):
+            chunk = todo[start:start + CHUNK_EVENTS]
+            summaries = summarizer.summarize_many(
+                [(event_sentences(db, events[eid]), _fact_support(db, eid)) for eid in chunk])
+            # the optional endpoint is called before the write lock is taken
+            abstracts = [_rewrite(abstractive, s) if abstractive is not None else None for s in summaries]
+            with db.transaction() as conn:       # a chunk and its signatures commit together
+                for eid, summary, abstract in zip(chunk, summaries, abstracts):
+                    _write_summary(conn, db, eid, summary, abstract)
+                    conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature)"
+                                 " VALUES ('summaries',?,?)", (eid, signature_of(events[eid], extra)))
+            advance(len(chunk))
     return {"events": len(todo), "summaries": db.scalar("SELECT count(DISTINCT event_id) FROM summaries")}
+
+
+def _write_summary(conn: Any, db: Database, event_id: str, summary: list[Any],
+                   abstract: tuple[str | None, str, str | None] | None) -> None:
+    """Replace one event's summary rows (and its abstract when one was made)."""
+    conn.execute("DELETE FROM summaries WHERE event_id = ?", (event_id,))
+    conn.executemany("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)",
+                     [(event_id, i, s.text, s.article_id, _outlet(db, s.article_id)) for i, s in enumerate(summary)])
+    if abstract is not None:
+        conn.execute("INSERT OR REPLACE INTO abstracts(event_id, text, model, error) VALUES (?,?,?,?)",
+                     (event_id, *abstract))
 
 
 def _abstractive(options: dict[str, Any]) -> Any:

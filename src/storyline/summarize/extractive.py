@@ -86,6 +86,23 @@ class EventSummarizer:
         return [SummarySentence(cands[i].sentence.text, cands[i].sentence.article_id, cands[i].sentence.outlet)
                 for i in chosen]
 
+    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict]]) -> list[list[SummarySentence]]:
+        """Summaries of several events with one encoder call (most events are a single article)."""
+        cands = [self.candidates(sentences, fact_of or {}) for sentences, fact_of in events]
+        texts = [c.sentence.text for group in cands for c in group]
+        if not texts:
+            return [[] for _ in events]
+        from ..represent import get_encoder
+
+        vectors = get_encoder(self.model).encode(texts)
+        out, at = [], 0
+        for group in cands:
+            chosen = self._select(group, vectors[at:at + len(group)]) if group else []
+            out.append([SummarySentence(group[i].sentence.text, group[i].sentence.article_id, group[i].sentence.outlet)
+                        for i in chosen])
+            at += len(group)
+        return out
+
     def _relevance(self, cands: Sequence[Candidate], vectors: np.ndarray) -> np.ndarray:
         """Centrality + outlet support + lead position."""
         centroid = vectors.mean(axis=0)
