@@ -29,6 +29,7 @@ def test_seeds_make_two_events_with_their_dates(seeds_events_db: Path) -> None:
     assert (first["date"], first["start"], first["end"]) == ("2021-04-07", "2021-04-06", "2021-04-07")
     assert second["date"] == "2023-05-04"
     assert first["n_articles"] == 4 and first["title"] and first["keywords"]
+    assert (first["place"], second["place"]) == ("Islamabad", "Goa")
 
 
 def test_timeline_prints_a_dated_line_per_event_in_order(seeds_events_db: Path) -> None:

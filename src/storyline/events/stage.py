@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zlib
 from collections import Counter
 from typing import Any, Sequence
@@ -22,7 +23,10 @@ from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .clusterer import ArticleItem, EventClusterer, EventState
 from .dating import event_dates, happened_date
-from .features import keywords
+from .features import CALENDAR, STOP, keywords
+
+PLACE_RE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+[ \t]?){1,3})")
+DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,30}?)\s*(?::|—|–|\s-\s)", re.M)
 
 CHUNK_SIZE = 1000
 EMBED_LEAD_CHARS = 1000     # title + lead; the encoder truncates at its own token cap
@@ -243,19 +247,16 @@ def representative_title(rows: Sequence[Any]) -> str:
 
 
 def event_place(leads: Sequence[str]) -> str | None:
-    """Most cited place: "in/at X" phrases in the leads, then datelines ("ISLAMABAD:")."""
-    from .features import named_phrases
-    import re
-
+    """Most cited place: "in/at X" capitalised phrases in the leads (weight 2), then datelines ("ISLAMABAD:")."""
     cited: Counter[str] = Counter()
     for lead in leads:
-        for m in re.finditer(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+\s?){1,3})", lead):
-            for phrase in named_phrases(m.group(1)):
-                name = re.split(r"['’]s\s+", phrase)[-1]
-                cited[name.title()] += 2
-        dateline = re.match(r"\s*([A-Z][A-Z .'-]{2,30}?)\s*(?:[:—–]|\s-\s|,\s+[A-Z][a-z]+\s+\d)", lead.split("\n", 1)[-1])
-        if dateline:
-            cited[dateline.group(1).strip().title()] += 1
+        for m in PLACE_RE.finditer(lead):
+            name = re.split(r"['’]s\s+", m.group(1).strip())[-1]
+            words = [w for w in name.split() if w.lower() not in STOP and w.lower() not in CALENDAR]
+            if words:
+                cited[" ".join(words).title()] += 2
+        for m in DATELINE_RE.finditer(lead):
+            cited[m.group(1).strip().title()] += 1
     if not cited:
         return None
     return max(cited, key=lambda p: (cited[p], p))
