@@ -38,7 +38,9 @@ class Context:
             import storyline
             from ..config import load_settings
 
-            self._sl = storyline.open(self.db_path, load_settings(self.config_path), readonly=readonly)
+            settings = load_settings(self.config_path).with_values(
+                "engine", type=getattr(self, "engine", None), scheduler=getattr(self, "scheduler", None))
+            self._sl = storyline.open(self.db_path, settings, readonly=readonly)
         return self._sl
 
     def progress(self) -> Any:
@@ -51,11 +53,17 @@ class Context:
 @click.option("--db", envvar="STORYLINE_DB", default=None, help="SQLite database (default ./storyline.db or $STORYLINE_DB).")
 @click.option("--config", "config", default=None, help="TOML settings file (default ./storyline.toml if present).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
+              help="Where parallel work runs (default [engine] type, else local).")
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
 @click.version_option(package_name="storyline")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, config: str | None, quiet: bool) -> None:
+def cli(ctx: click.Context, db: str | None, config: str | None, quiet: bool, engine: str | None,
+        scheduler: str | None) -> None:
     """storyline: what happened, when, who said what, who reported it, and what came before."""
     ctx.obj = Context(db, config, quiet)
+    ctx.obj.engine = "dask" if scheduler and not engine else engine
+    ctx.obj.scheduler = scheduler
 
 
 def _register_all() -> None:
