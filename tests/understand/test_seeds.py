@@ -219,3 +219,40 @@ def test_config_sections_reach_the_constructors(section: str) -> None:
     cls = {"entities": EntityResolver, "quotes": QuoteExtractor, "facts": FactAligner,
            "summarize": EventSummarizer}[section]
     assert cls().__dict__, "constructor parameters are stored as attributes"
+
+
+def test_incremental_builds_equal_one_build(seeds_dir: Path, tmp_path: Path) -> None:
+    """Entities and quotes after ingesting 3 seeds then 2 more equal those of one build over all 5."""
+    import shutil
+
+    files = sorted(seeds_dir.glob("*.txt"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for i, f in enumerate(files):
+        shutil.copy(f, (first if i < 3 else second) / f.name)
+
+    def state(sl: Any) -> tuple:
+        ents = sorted((e["name"], e["type"], tuple(e["aliases"]), e["mentions"]) for e in sl.entities())
+        quotes = sorted((q["article_id"], q["start"], q["speaker"]) for q in sl.quotes())
+        return ents, quotes
+
+    inc = storyline.open(tmp_path / "inc.db")
+    inc.ingest([str(first)])
+    inc.build(only=["understand"])
+    inc.ingest([str(second)])
+    inc.build(only=["understand"])
+    once = storyline.open(tmp_path / "once.db")
+    once.ingest([str(first), str(second)])
+    once.build(only=["understand"])
+    assert state(inc) == state(once)
+    inc.close()
+    once.close()
+
+
+def test_a_model_that_is_not_installed_is_a_dependency_error() -> None:
+    from storyline.errors import DependencyError
+    from storyline.understand.nlp import load_nlp
+
+    with pytest.raises(DependencyError):
+        load_nlp("no_such_spacy_model_xyz")
