@@ -184,7 +184,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end ({model}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python {platform.python_version()}"
+    return (f"{os.cpu_count()} cores ({model}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
+            f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the end "
+            "(other work shares the machine)")
 
 
 def table(rows: list[dict[str, Any]], stages: list[str]) -> str:
