@@ -282,7 +282,9 @@ class Generator:
             yield self.article(body, outlets[j], pub, eid, sid)
             if rng.random() < self.syndication:
                 copy = light_edit(body, rng)
-                yield self.article(copy, outlets[k + j], pub + dt.timedelta(days=rng.choice((0, 0, 1))),
+                other = (outlets[k + j] if k + j < len(outlets)
+                         else rng.choice([o for o in self.outlets if o is not outlets[j]]))
+                yield self.article(copy, other, pub + dt.timedelta(days=rng.choice((0, 0, 1))),
                                    eid, sid, copy_of=True)
 
     def background_article(self, i: int) -> dict:
