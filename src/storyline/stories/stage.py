@@ -30,6 +30,7 @@ from ..store import Database
 from .linker import StoryLinker
 
 CHUNK_EVENTS = 200
+_POSSESSIVE_RE = re.compile(r"['’]s$")
 DF_BATCH = 1000
 STORY_ENTITIES = 10          # names kept on a story row
 PROFILE_ENTITIES = 40        # names tracked per story profile
@@ -102,7 +103,8 @@ class TermCache:
             col = _bucket(term, featurizer.n_features)
             buckets[col] = buckets.get(col, 0.0) + count
         tf = {c: (1.0 + float(np.log(v)) if v >= 1 else float(v)) for c, v in buckets.items()}
-        names = sorted(t[2:] for t in counts if t.startswith("n:"))
+        surfaces = _surfaces((row["title"] or "") + "\n" + row["text"])
+        names = sorted({_POSSESSIVE_RE.sub("", surfaces.get(t[2:], t[2:])) for t in counts if t.startswith("n:")})
         return tf, names
 
     def get(self, featurizer: Any, row: sqlite3.Row) -> dict[int, float]:
@@ -244,15 +246,21 @@ def _names(featurizer: Any, cache: TermCache, rows: list[sqlite3.Row]) -> Counte
     """Named phrases of an event in their written form, counted once per article."""
     counts: Counter[str] = Counter()
     for r in rows:
-        for phrase in cache.entry(featurizer, r)[1]:
-            counts[_surface((r["title"] or "") + "\n" + r["text"], phrase)] += 1
+        counts.update(set(cache.entry(featurizer, r)[1]))
     return counts
 
 
-def _surface(text: str, phrase: str) -> str:
-    """The phrase as first written in the text (names are matched lowercased)."""
-    found = re.search(r"\b" + r"\s+".join(map(re.escape, phrase.split())) + r"\b", text, re.IGNORECASE)
-    return found.group(0) if found else phrase
+def _surfaces(text: str) -> dict[str, str]:
+    """Lowercased capitalised runs (and the run without its first word) → the run as written, in one pass."""
+    from ..events.features import CAP_RUN_RE
+
+    found: dict[str, str] = {}
+    for match in CAP_RUN_RE.finditer(text):
+        tokens = match.group(0).strip(" .,'’-").split()
+        for part in (tokens, tokens[1:]):
+            if part:
+                found.setdefault(" ".join(t.lower() for t in part), " ".join(part))
+    return found
 
 
 def _write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
