@@ -256,3 +256,25 @@ def test_a_model_that_is_not_installed_is_a_dependency_error() -> None:
 
     with pytest.raises(DependencyError):
         load_nlp("no_such_spacy_model_xyz")
+
+
+def test_near_duplicate_copies_count_once_in_facts_and_summaries(visit_db: tuple[Path, str, bool], tmp_path: Path) -> None:
+    import shutil
+
+    from storyline import summarize, understand
+    from storyline.progress import NO_PROGRESS
+
+    path, event_id, _ = visit_db
+    copy = tmp_path / "dup.db"
+    shutil.copy(path, copy)
+    sl = storyline.open(copy)
+    ids = [r[0] for r in sl.db.query("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (event_id,))]
+    copy_id, original = ids[-1], ids[0]
+    with sl.db.transaction() as conn:
+        conn.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (original, copy_id))
+    understand.run(sl.db, sl.settings, NO_PROGRESS)
+    summarize.run(sl.db, sl.settings, NO_PROGRESS)
+    event = sl.event(event_id)
+    assert event["facts"] and all(copy_id not in f["outlets"] for f in event["facts"])
+    assert all(s["article_id"] != copy_id for s in event["summary"])
+    sl.close()
