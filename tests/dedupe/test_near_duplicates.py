@@ -188,3 +188,30 @@ def test_incremental_slices_give_the_same_groups(planted, tmp_path: Path) -> Non
     dates = {r["id"]: r["date"] for r in db.query("SELECT id, date FROM articles")}
     for row in db.query("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL"):
         assert dates[row["duplicate_of"]] <= dates[row["id"]]
+
+
+@pytest.mark.shared
+def test_a_killed_dedupe_resumes_to_the_same_groups(planted, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.dedupe import stage
+
+    path, _, articles = planted
+    db = Database(tmp_path / "killed.db")
+    for start in range(0, len(articles), 500):
+        write_batch(db, articles[start:start + 500], [], None)
+    monkeypatch.setattr(stage, "BATCH_SIZE", 100)
+    real, calls = stage._process, {"n": 0}
+
+    def dying(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 450:
+            raise KeyboardInterrupt("killed mid-batch")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "_process", dying)
+    with pytest.raises(KeyboardInterrupt):
+        dedupe.run(db, Settings())
+    assert db.scalar("SELECT count(*) FROM dedupe_signatures") == 400, "four batches committed, the fifth rolled back"
+    monkeypatch.setattr(stage, "_process", real)
+    dedupe.run(db, Settings())
+    whole = {r["id"]: r["duplicate_of"] for r in Database(path).query("SELECT id, duplicate_of FROM articles")}
+    assert {r["id"]: r["duplicate_of"] for r in db.query("SELECT id, duplicate_of FROM articles")} == whole
