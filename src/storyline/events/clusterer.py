@@ -292,28 +292,35 @@ class _Chunk:
         return members
 
     def _similarity(self, ids: list[str], idf: np.ndarray) -> np.ndarray:
-        """First- and second-order similarity over the universe, as one dense matrix."""
+        """Rows of the batch articles against the whole universe: first- and second-order mixed.
+
+        First-order rows are computed in blocks and cut to their top
+        ``neighbors`` at once, so memory stays O(block × universe), never
+        universe², however large the universe is.
+        """
         c = self.c
         words = weigh(sp.vstack([c._rows[a] for a in ids]).tocsr(), idf)
-        first = c.word_weight * (words @ words.T).toarray()
-        weight = c.word_weight
+        emb = None
         if c.use_embeddings and all(a in c._emb for a in ids):
             emb = np.stack([c._emb[a] for a in ids])
-            first += c.embed_weight * (emb @ emb.T)
-            weight += c.embed_weight
-        first = (first / weight).astype(np.float32)
+        weight = c.word_weight + (c.embed_weight if emb is not None else 0.0)
+
+        def first(lo: int, hi: int) -> np.ndarray:
+            block = c.word_weight * (words[lo:hi] @ words.T).toarray()
+            if emb is not None:
+                block += c.embed_weight * (emb[lo:hi] @ emb.T)
+            return (block / weight).astype(np.float32)
+
+        new = first(self.n_old, len(ids))
         if c.second_order <= 0:
-            return first
+            return new
         k = min(c.neighbors, len(ids) - 1)
-        profile = first.copy()
-        if k >= 1:
-            cut = -np.partition(-profile, k, axis=1)[:, k][:, None]
-            profile[profile < cut] = 0.0
-        norms = np.linalg.norm(profile, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        profile /= norms
-        second = profile @ profile.T
-        return ((1.0 - c.second_order) * first + c.second_order * second).astype(np.float32)
+        blocks = []
+        for lo in range(0, len(ids), SIM_BLOCK):
+            blocks.append(_top_profile(first(lo, min(lo + SIM_BLOCK, len(ids))), k))
+        profile = sp.vstack(blocks).tocsr()
+        second = (profile[self.n_old:] @ profile.T).toarray().astype(np.float32)
+        return ((1.0 - c.second_order) * new + c.second_order * second).astype(np.float32)
 
     def _place(self, pos: int, event_id: str) -> None:
         if event_id not in self.local:
@@ -337,7 +344,7 @@ class _Chunk:
         seen = np.nonzero(self.event_of >= 0)[0]
         if seen.size == 0:
             return None, 0.0
-        sims = self.sim[pos, seen]
+        sims = self.sim[k, seen]
         evs = self.event_of[seen]
         n = len(self.events)
         counts = np.bincount(evs, minlength=n)
@@ -361,3 +368,17 @@ class _Chunk:
         gap = np.where(np.isfinite(first), np.maximum(0.0, np.maximum(first - day, day - last)), 0.0)
         penalty = self.c.time_weight * np.minimum(1.0, np.maximum(0.0, gap - 1) / self.c.time_scale_days)
         return np.where(gap > self.c.window_days, np.inf, penalty)
+
+
+SIM_BLOCK = 1000   # rows of first-order similarity held at once
+
+
+def _top_profile(block: np.ndarray, k: int) -> sp.csr_matrix:
+    """Each row cut to its ``k`` largest similarities (ties at the cut kept), L2-normalised, as sparse rows."""
+    profile = block.copy()
+    if k >= 1:
+        cut = -np.partition(-profile, k, axis=1)[:, k][:, None]
+        profile[profile < cut] = 0.0
+    norms = np.linalg.norm(profile, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(profile / norms, dtype=np.float32)
