@@ -255,7 +255,7 @@ def tokens_close(a: str, b: str) -> bool:
     """Two name tokens are spelling or transliteration variants of each other."""
     if a == b:
         return True
-    if a[0] != b[0] or min(len(a), len(b)) < 4:
+    if a[0] != b[0] or min(len(a), len(b)) < 4 or any(c.isdigit() for c in a + b):
         return False
     from rapidfuzz.distance import Levenshtein
     from rapidfuzz.fuzz import ratio
@@ -355,11 +355,16 @@ class EntityResolver:
         return votes
 
     def _merge_variants(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: dict) -> None:
-        """Union multi-word forms that are spelling variants, bucketed by length and a shared token."""
-        buckets: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)
+        """Union multi-word forms that are spelling variants.
+
+        Variants share every token's first letter and at least one whole token,
+        so forms are compared only inside blocks keyed by (initials, a token).
+        """
+        buckets: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
         for f in forms:
+            signature = "".join(t[0] for t in f)
             for tok in set(f):
-                buckets[(len(f), tok)].append(f)
+                buckets[(signature, tok)].append(f)
         for group in buckets.values():
             if len(group) > 200:        # a very common token ("the") is no evidence of identity
                 continue
@@ -372,6 +377,7 @@ class EntityResolver:
                        uf: _UnionFind, votes: dict) -> dict[int, Any]:
         """Acronym mentions → the organisation they abbreviate (definitions first, then initials)."""
         definitions = _acronym_definitions(mentions, keys)
+        memo: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = {}
         by_article = _forms_by_scope(mentions, keys, event_of)
         corpus_initials: dict[str, set] = defaultdict(set)
         for form in votes:
@@ -386,7 +392,7 @@ class EntityResolver:
             if acr in definitions:
                 out[i] = uf.find(("form", definitions[acr]))
                 continue
-            target = self._initials_target(acr, m, by_article, event_of, votes, uf)
+            target = self._initials_target(acr, m, by_article, event_of, votes, uf, memo)
             if target is None and self.corpus_fallback and len(corpus_initials.get(acr, ())) == 1:
                 target = next(iter(corpus_initials[acr]))
             if target is not None:
@@ -394,11 +400,11 @@ class EntityResolver:
         return out
 
     def _initials_target(self, acr: str, m: RawMention, scopes: dict, event_of: dict, votes: dict,
-                         uf: _UnionFind) -> Any:
+                         uf: _UnionFind, memo: dict) -> Any:
         """The one non-person name in the article (then event) whose initials spell ``acr``."""
         for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
-            roots = {uf.find(("form", f)) for f in scopes.get(scope, ())
-                     if len(f) >= 2 and initials(f) == acr and _type_of(votes[f]) != "PERSON"}
+            by_initials = _initials_index(scope, scopes, votes, memo)
+            roots = {uf.find(("form", f)) for f in by_initials.get(acr, ())}
             if len(roots) == 1:
                 return next(iter(roots))
         return None
@@ -407,6 +413,14 @@ class EntityResolver:
                     uf: _UnionFind, votes: dict) -> dict[int, Any]:
         """Short references → the longer name containing them in the article, event, or corpus."""
         scopes = _forms_by_scope(mentions, keys, event_of)
+        by_token: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = {}
+        for scope, forms in scopes.items():        # index forms by token: events can hold thousands
+            index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+            for f in forms:
+                for tok in set(f):
+                    index[tok].append(f)
+            by_token[scope] = index
+        cache: dict[tuple[tuple[str, str], tuple[str, ...]], Any] = {}
         corpus_long: dict[tuple[str, ...], set] = defaultdict(set)
         if self.corpus_fallback:
             for form in votes:
@@ -421,7 +435,9 @@ class EntityResolver:
                 continue
             target = None
             for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
-                target = self._scope_target(k, scopes.get(scope, ()), votes, uf)
+                if (scope, k) not in cache:
+                    cache[(scope, k)] = self._scope_target(k, by_token.get(scope, {}).get(k[0], ()), votes, uf)
+                target = cache[(scope, k)]
                 if target is not None:
                     break
             if target is None and self.corpus_fallback and len(k) == 1 and len(corpus_long.get(k, ())) == 1:
@@ -459,7 +475,7 @@ class EntityResolver:
                 members[uf.find(("form", keys[i]))].append(i)
         entities = []
         for root, idx in members.items():
-            entity = _make_entity([mentions[i] for i in idx], [keys[i] for i in idx], set(link) & set(idx),
+            entity = _make_entity([mentions[i] for i in idx], [keys[i] for i in idx], {i for i in idx if i in link},
                                   idx, event_of)
             for i in idx:
                 mentions[i].entity_id = entity.id
@@ -493,6 +509,18 @@ def _org_short_form(long: tuple[str, ...], short: tuple[str, ...], votes: dict) 
     if long[-n:] == short:
         return _type_of(votes.get(long[:-n], Counter())) == "PLACE"
     return False
+
+
+def _initials_index(scope: tuple[str, str], scopes: dict, votes: dict,
+                    memo: dict) -> dict[str, list[tuple[str, ...]]]:
+    """Initials → non-person multi-word forms of one scope, built once per scope."""
+    if scope not in memo:
+        index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for f in scopes.get(scope, ()):
+            if len(f) >= 2 and _type_of(votes[f]) != "PERSON":
+                index[initials(f)].append(f)
+        memo[scope] = index
+    return memo[scope]
 
 
 def _is_place_word(k: tuple[str, ...], votes: dict) -> bool:
