@@ -42,3 +42,19 @@ def test_summary_sentences_are_verbatim_cited_and_not_duplicates() -> None:
 def test_bad_lengths_are_rejected() -> None:
     with pytest.raises(ValueError):
         EventSummarizer(min_sentences=4, max_sentences=2)
+
+
+def test_summarize_before_understand_is_a_stage_order_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    seeds = tmp_path / "in"
+    seeds.mkdir()
+    body = " ".join(f"The river flooded street number {i} of the old town centre on Tuesday, officials said."
+                    for i in range(12))
+    (seeds / "a.txt").write_text("A flood in the old town\n\n" + body + "\n")
+    db = tmp_path / "x.db"
+    base = [sys.executable, "-m", "storyline.cli.main", "--db", str(db), "-q"]
+    assert subprocess.run(base + ["ingest", str(seeds)], capture_output=True).returncode == 0
+    out = subprocess.run(base + ["build", "--only", "summarize"], capture_output=True, text=True)
+    assert out.returncode == 1 and "understand" in out.stderr and "Traceback" not in out.stderr
