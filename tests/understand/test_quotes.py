@@ -70,3 +70,8 @@ def test_same_quote_in_two_articles_shares_a_group() -> None:
     c = Quote("q3", "Trade between the two countries grew strongly this year", "b", 20, 30)
     group_quotes([a, b, c])
     assert a.group_id == b.group_id == "q1" and c.group_id == "q3"
+
+
+def test_according_to_names_the_source_after_it() -> None:
+    text = 'Maria Lopez spoke later. According to the Interior Ministry, "the border stays open for trucks".'
+    assert _speakers(text) == [("the border stays open for trucks", "interior ministry")]

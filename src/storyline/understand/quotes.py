@@ -128,6 +128,11 @@ class QuoteExtractor:
         verbs = list(_VERB_RE.finditer(chunk))
         if not verbs:
             return False
+        if how == "before" and verbs[-1].group().lower() == "according to":
+            verb = verbs[-1]                 # "According to the ministry, "…"": the source follows
+            comma = chunk.find(",", verb.end())
+            subject = (start + verb.end(), start + (comma if comma >= 0 else len(chunk)))
+            return self._resolve(text, q, subject[0], subject[1], mentions, how)
         if how == "before":
             verb = verbs[-1]
             subject = (start + _clause_start(chunk, verb.start()), start + verb.start())
