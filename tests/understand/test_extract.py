@@ -38,3 +38,10 @@ def test_sentence_splitter_keeps_abbreviations_and_splits_lines() -> None:
     assert sents[-1] == "A new line here."
     assert "He left." in sents
     assert sents[0].startswith("Dr. Smith")
+
+
+def test_a_title_word_that_opens_an_organisation_name_stays(nlp: Any) -> None:
+    text = "General Motors recalled 40,000 cars on Monday, the company said in Detroit."
+    ms = extract_mentions(nlp(text), "a")
+    orgs = [m for m in ms if m.text == "General Motors"]
+    assert orgs and orgs[0].label == "ORG" and not orgs[0].roles

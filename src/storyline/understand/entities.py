@@ -45,6 +45,11 @@ PERSON_TITLES = sorted({
     "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
 }, key=lambda t: -len(t.split()))
 _TITLE_SET = set(PERSON_TITLES)
+# titles that also open names of organisations and places; cut only from spans tagged PERSON
+AMBIGUOUS_TITLES = {"general", "major", "chief", "leader", "speaker", "commander", "captain", "director",
+                    "secretary", "deputy", "assistant", "senior", "former", "lord", "lady", "king", "queen",
+                    "prince", "princess", "coach", "justice", "inspector", "representative", "premier",
+                    "chancellor", "cardinal", "bishop", "sir", "professor", "governor", "president"}
 _TITLES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _title in PERSON_TITLES:                      # longest first, as PERSON_TITLES is sorted
     _TITLES_BY_FIRST.setdefault(_title.split()[0], []).append(tuple(_title.split()))
@@ -129,6 +134,8 @@ def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str, cas
     start = _absorb_preceding_title(doc, start, roles)
     while start < end:
         n = _title_at(doc, start, end)
+        if n and label != "PERSON" and doc[start:start + n].text.lower() in AMBIGUOUS_TITLES:
+            n = 0       # "General Motors", "Major League": in an organisation's name it is no title
         if n:
             roles.append(doc[start:start + n].text)
             start += n
