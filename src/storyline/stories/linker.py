@@ -15,14 +15,16 @@ an event is scored against a bounded set of stories, never all of them.
 
 >>> import numpy as np
 >>> linker = StoryLinker(threshold=0.5)
->>> vec = {1: 0.6, 2: 0.8}
->>> round(linker.score([vec], {1: 3.0, 2: 4.0}), 6)
-1.0
+>>> event = np.array([[0.6, 0.8, 0.0]])
+>>> stories = np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 1.0]])
+>>> linker.choose(event, ["st-a", "st-b"], stories, np.linalg.norm(stories, axis=1))
+('st-a', 1.0)
 """
 from __future__ import annotations
 
-import math
 from typing import Mapping, Sequence
+
+import numpy as np
 
 from ..errors import ConfigError
 
@@ -39,61 +41,57 @@ class StoryLinker:
     its floor (BENCHMARKS.md, "Stories and near-duplicates").
     ``article_terms`` caps each article's terms (its heaviest only);
     ``profile_terms`` caps a story profile; ``index_terms``/``query_terms``
-    size the candidate index and ``max_postings`` bounds how many stories
-    one term may propose (the most recently updated).
+    size the candidate index, ``max_postings`` bounds how many stories one
+    term may propose (the most recently updated) and ``max_candidates`` how
+    many of those (most shared weight first) are scored in full.
     """
 
     def __init__(self, threshold: float = 0.14, article_terms: int = 1000, profile_terms: int = 1000,
-                 index_terms: int = 30, query_terms: int = 30, max_postings: int = 200) -> None:
+                 index_terms: int = 30, query_terms: int = 30, max_postings: int = 200,
+                 max_candidates: int = 50) -> None:
         self.threshold = threshold
         self.article_terms = article_terms
         self.profile_terms = profile_terms
         self.index_terms = index_terms
         self.query_terms = query_terms
         self.max_postings = max_postings
+        self.max_candidates = max_candidates
         self._check()
 
     def _check(self) -> None:
         """Fail early with the value and the allowed range."""
         if not 0.0 < self.threshold < 1.0:
             raise ConfigError(f"[stories] threshold must be in (0, 1), got {self.threshold}")
-        for name in ("article_terms", "profile_terms", "index_terms", "query_terms", "max_postings"):
+        for name in ("article_terms", "profile_terms", "index_terms", "query_terms", "max_postings",
+                     "max_candidates"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"[stories] {name} must be >= 1, got {getattr(self, name)}")
 
-    @staticmethod
-    def cosine(event: Mapping[int, float], profile: Mapping[int, float]) -> float:
-        """Cosine of a unit event vector and a story profile (any norm)."""
-        norm = math.sqrt(sum(v * v for v in profile.values()))
-        if not norm:
-            return 0.0
-        return sum(w * profile.get(t, 0.0) for t, w in event.items()) / norm
+    def scores(self, articles: np.ndarray, profiles: np.ndarray, norms: np.ndarray) -> np.ndarray:
+        """Mean cosine of an event's articles (unit rows) to each story profile.
 
-    def score(self, articles: Sequence[Mapping[int, float]], profile: Mapping[int, float]) -> float:
-        """Mean cosine of the event's articles to a story profile.
-
+        ``profiles`` holds each profile restricted to the event's own terms
+        (the only ones a dot product sees) and ``norms`` their full norms.
         Per article, not the event centroid: a centroid of many articles is
         smoother and scores higher against anything, so one threshold would
         mean different things for a 1-article and a 30-article event.
         """
-        if not articles:
-            return 0.0
-        return sum(self.cosine(a, profile) for a in articles) / len(articles)
+        safe = np.where(norms > 0, norms, 1.0)
+        return (articles @ profiles.T).mean(axis=0) / safe
 
-    def choose(self, articles: Sequence[Mapping[int, float]],
-               profiles: Mapping[str, Mapping[int, float]]) -> tuple[str | None, float]:
-        """The best story for an event (its article vectors) and its score; None below the threshold.
+    def choose(self, articles: np.ndarray, story_ids: Sequence[str], profiles: np.ndarray,
+               norms: np.ndarray) -> tuple[str | None, float]:
+        """The best story for an event and its score; None when none reaches the threshold.
 
         Ties go to the story listed first (callers list by creation order), for determinism.
         """
-        best, best_score = None, -1.0
-        for story_id, profile in profiles.items():
-            score = self.score(articles, profile)
-            if score > best_score:
-                best, best_score = story_id, score
-        if best is None or best_score < self.threshold:
-            return None, max(best_score, 0.0)
-        return best, best_score
+        if not story_ids:
+            return None, 0.0
+        scores = self.scores(articles, profiles, norms)
+        best = int(np.argmax(scores))
+        if scores[best] < self.threshold:
+            return None, float(max(scores[best], 0.0))
+        return story_ids[best], float(scores[best])
 
     def add_to_profile(self, profile: dict[int, float], event: Mapping[int, float]) -> dict[int, float]:
         """Sum an event into a profile and keep its ``profile_terms`` heaviest terms."""

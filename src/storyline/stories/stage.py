@@ -72,8 +72,7 @@ def update_document_frequencies(db: Database, featurizer: Any, cache: "TermCache
     while rows := db.query("SELECT seq, id, title, text FROM articles WHERE seq > ? AND duplicate_of IS NULL "
                            "ORDER BY seq LIMIT ?", (done, DF_BATCH)):
         for r in rows:
-            columns = list(cache.get(featurizer, r))
-            np.add.at(df, np.asarray(columns, dtype=np.int64), 1)
+            df[cache.get(featurizer, r)[0]] += 1      # columns are unique within an article
         n_docs += len(rows)
         done = rows[-1]["seq"]
         _save_df(db, df, n_docs, done)
@@ -86,15 +85,16 @@ def update_document_frequencies(db: Database, featurizer: Any, cache: "TermCache
 class TermCache:
     """Each article's hashed sublinear term frequencies and names, computed once per build.
 
-    Bounded (``limit`` articles) so a 100k-article build never holds the
-    corpus; past the limit an article is simply featurized again.
+    Kept as compact arrays (~2.5 kB an article) and bounded (``limit``
+    articles), so a 100k-article build never holds the corpus; past the
+    limit an article is simply featurized again.
     """
 
     def __init__(self, limit: int = 20000) -> None:
         self.limit = limit
-        self._rows: dict[str, tuple[dict[int, float], list[str]]] = {}
+        self._rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
 
-    def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[dict[int, float], list[str]]:
+    def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
         from ..events.features import _bucket
 
         counts = featurizer.term_counts(row["text"], row["title"])
@@ -102,16 +102,19 @@ class TermCache:
         for term, count in counts.items():
             col = _bucket(term, featurizer.n_features)
             buckets[col] = buckets.get(col, 0.0) + count
-        tf = {c: (1.0 + float(np.log(v)) if v >= 1 else float(v)) for c, v in buckets.items()}
+        cols = np.array(sorted(buckets), dtype=np.int32)
+        raw = np.array([buckets[c] for c in cols.tolist()], dtype=np.float64)
+        tf = np.where(raw >= 1, 1.0 + np.log(np.maximum(raw, 1e-12)), raw).astype(np.float32)
         surfaces = _surfaces((row["title"] or "") + "\n" + row["text"])
         names = sorted({_POSSESSIVE_RE.sub("", surfaces.get(t[2:], t[2:])) for t in counts if t.startswith("n:")})
-        return tf, names
+        return cols, tf, names
 
-    def get(self, featurizer: Any, row: sqlite3.Row) -> dict[int, float]:
-        """Sublinear term frequencies by hashed column."""
-        return self.entry(featurizer, row)[0]
+    def get(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray]:
+        """Hashed columns and their sublinear term frequencies."""
+        cols, tf, _ = self.entry(featurizer, row)
+        return cols, tf
 
-    def entry(self, featurizer: Any, row: sqlite3.Row) -> tuple[dict[int, float], list[str]]:
+    def entry(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
         found = self._rows.get(row["id"])
         if found is None:
             found = self._compute(featurizer, row)
@@ -182,7 +185,8 @@ def event_vector(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np
     total: dict[int, float] = {}
     articles = []
     for r in originals:
-        weighted = {c: tf * float(idf[c]) for c, tf in cache.get(featurizer, r).items()}
+        cols, tf = cache.get(featurizer, r)
+        weighted = dict(zip(cols.tolist(), (tf * idf[cols]).tolist()))
         kept = linker.heaviest(weighted, linker.article_terms)
         norm = float(np.sqrt(sum(weighted[c] ** 2 for c in kept))) or 1.0
         article = {c: weighted[c] / norm for c in kept}
@@ -195,18 +199,41 @@ def event_vector(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np
 
 def _best_story(conn: sqlite3.Connection, linker: StoryLinker, vector: dict[int, float],
                 articles: list[dict[int, float]]) -> str | None:
-    """The best story among those indexed under the event's heaviest terms, if it reaches the threshold."""
-    candidates: set[str] = set()
+    """The best story among those indexed under the event's heaviest terms, if it reaches the threshold.
+
+    Candidates are ranked by the event weight of the terms they share and
+    only the ``max_candidates`` best are scored in full, so the cost per
+    event stays bounded however many stories exist.
+    """
+    shared: dict[str, float] = {}
     for term in linker.heaviest(vector, linker.query_terms):
-        candidates.update(r[0] for r in conn.execute(
-            "SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC LIMIT ?", (term, linker.max_postings)))
-    if not candidates:
+        for (story_id,) in conn.execute("SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC LIMIT ?",
+                                        (term, linker.max_postings)):
+            shared[story_id] = shared.get(story_id, 0.0) + vector[term]
+    if not shared:
         return None
-    profiles = {}
-    for story_id, blob in _profiles(conn, candidates):
-        profiles[story_id] = decode_terms(blob)
-    best, _ = linker.choose(articles, profiles)
+    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:linker.max_candidates]
+    found = _profiles(conn, [s for s, _ in ranked])
+    terms = np.array(sorted(vector), dtype=np.int64)      # the event's terms: the only ones a dot product sees
+    matrix = np.zeros((len(articles), len(terms)), dtype=np.float32)
+    for i, article in enumerate(articles):
+        matrix[i, np.searchsorted(terms, list(article))] = list(article.values())
+    profiles = np.zeros((len(found), len(terms)), dtype=np.float32)
+    norms = np.zeros(len(found), dtype=np.float32)
+    for j, (_, blob) in enumerate(found):
+        cols, vals = _profile_arrays(blob)
+        norms[j] = float(np.sqrt(np.dot(vals, vals)))
+        at = np.minimum(np.searchsorted(terms, cols), len(terms) - 1)
+        hit = terms[at] == cols
+        profiles[j, at[hit]] = vals[hit]
+    best, _ = linker.choose(matrix, [story_id for story_id, _ in found], profiles, norms)
     return best
+
+
+def _profile_arrays(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A stored profile's columns and weights, straight from its bytes."""
+    n = len(blob) // 8
+    return np.frombuffer(blob[: 4 * n], dtype=np.int32).astype(np.int64), np.frombuffer(blob[4 * n:], dtype=np.float32)
 
 
 def _profiles(conn: sqlite3.Connection, story_ids: Iterable[str]) -> list[tuple[str, bytes]]:
@@ -246,7 +273,7 @@ def _names(featurizer: Any, cache: TermCache, rows: list[sqlite3.Row]) -> Counte
     """Named phrases of an event in their written form, counted once per article."""
     counts: Counter[str] = Counter()
     for r in rows:
-        counts.update(set(cache.entry(featurizer, r)[1]))
+        counts.update(set(cache.entry(featurizer, r)[2]))
     return counts
 
 
