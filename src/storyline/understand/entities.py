@@ -45,6 +45,8 @@ PERSON_TITLES = sorted({
     "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
 }, key=lambda t: -len(t.split()))
 _TITLE_SET = set(PERSON_TITLES)
+_FUNCTION_WORDS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these",
+                   "those", "of", "in", "on", "at", "by", "for", "with", "from", "to", "and", "or"}
 # titles that also open names of organisations and places; cut only from spans tagged PERSON
 AMBIGUOUS_TITLES = {"general", "major", "chief", "leader", "speaker", "commander", "captain", "director",
                     "secretary", "deputy", "assistant", "senior", "former", "lord", "lady", "king", "queen",
@@ -132,18 +134,11 @@ def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str, cas
     """Strip determiners, demonyms and titles from a span's edges; titles become roles."""
     roles: list[str] = []
     start = _absorb_preceding_title(doc, start, roles)
-    while start < end:
-        n = _title_at(doc, start, end)
-        if n and label != "PERSON" and doc[start:start + n].text.lower() in AMBIGUOUS_TITLES:
-            n = 0       # "General Motors", "Major League": in an organisation's name it is no title
-        if n:
-            roles.append(doc[start:start + n].text)
-            start += n
-        elif doc[start].pos_ in ("DET", "ADJ", "PRON", "PUNCT", "ADP") or (cased and not doc[start].text[:1].isupper()):
-            start += 1
-        else:
-            break
-    while end > start and (doc[end - 1].pos_ in ("PUNCT", "PART") or doc[end - 1].text in ("'s", "’s")):
+    start = _cut_through_title(doc, start, end, label, roles)
+    while start < end and (doc[start].is_punct or doc[start].lower_ in _FUNCTION_WORDS
+                           or (cased and not doc[start].text[:1].isupper())):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "’")):
         end -= 1
     if start >= end:
         return None
@@ -160,6 +155,23 @@ def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str, cas
     if roles and label != "PERSON" and (end - start) <= 4:
         label = "PERSON"        # "Russian FM Lavrov" tagged ORG: a person title says who this is
     return RawMention(article_id, s_char, e_char, text, label, roles)
+
+
+def _cut_through_title(doc: Any, start: int, end: int, label: str, roles: list[str]) -> int:
+    """Start of the name after a title inside the span; what precedes the title describes it
+    ("Russian FM Lavrov", "Pakistan's Foreign Minister Shah Mahmood Qureshi")."""
+    i = start
+    while i < min(end - 1, start + 5):
+        n = _title_at(doc, i, end)
+        if n and label != "PERSON" and doc[i:i + n].text.lower() in AMBIGUOUS_TITLES:
+            n = 0       # "General Motors", "Major League": in an organisation's name it is no title
+        if n and i + n < end:
+            roles.append(doc[i:i + n].text)
+            i += n
+            start = i
+        else:
+            i += 1
+    return start
 
 
 def _absorb_preceding_title(doc: Any, start: int, roles: list[str]) -> int:
@@ -188,7 +200,7 @@ def _titled_names(doc: Any, article_id: str, spans: list[tuple[int, int, str]]) 
         n = _title_at(doc, i, len(doc)) if doc[i].text[:1].isupper() else 0
         if n and i + n < len(doc) and i + n not in covered:
             j = i + n
-            while j < len(doc) and j - (i + n) < 3 and doc[j].is_title and doc[j].pos_ == "PROPN" \
+            while j < len(doc) and j - (i + n) < 3 and doc[j].is_title and not doc[j].is_stop \
                     and j not in covered and "\n" not in doc[j - 1].whitespace_:
                 j += 1
             if j > i + n and not (j < len(doc) and j in covered) and len(doc[i + n:j].text) > 2:
