@@ -49,6 +49,8 @@ TAG_MIN_WORDS = 8           # a keyword list long enough to tell from a subheadi
 TAG_MAX_STOP_RATIO = 0.05   # English prose has ~40% function words, headlinese ~10-20%, tag lists ~0
 TAG_TRAILING_MAX_STOP_RATIO = 0.15
 NUMERIC_MIN_RATIO = 0.4     # tickers/scoreboards: mostly numbers and symbols
+# a quoted span counts as repeated when this share of its word bigrams is in the body
+QUOTE_REPEATED = 0.9
 BULLET_REDUNDANCY = 0.5     # mean share of a bullet block's word bigrams already in the body
 
 
@@ -260,8 +262,25 @@ def find_redundant_bullets(lines: list[str], feats: list[LineFeatures], kept: li
             grams = word_bigrams(lines[i])
             shares.append(len(grams & body) / len(grams) if grams else 1.0)
         if sum(shares) / len(shares) >= BULLET_REDUNDANCY:
-            drop |= members
+            drop |= {i for i in members if not carries_new_quote(lines[i], body)}
     return drop
+
+
+QUOTED_SPAN = re.compile(r'["\u201c]([^"\u201c\u201d]{20,})["\u201d]')
+
+
+def carries_new_quote(line: str, body: set[tuple[str, str]]) -> bool:
+    """A bullet whose direct quotation the body does not repeat word for word.
+
+    A summary bullet may paraphrase the body, but a verbatim quote is
+    primary evidence: when the body only paraphrases it, dropping the
+    bullet would lose the only record of who said exactly what.
+    """
+    for span in QUOTED_SPAN.findall(line):
+        grams = word_bigrams(span)
+        if grams and len(grams & body) / len(grams) < QUOTE_REPEATED:
+            return True
+    return False
 
 
 def continues_on_next_line(lines: list[str], i: int) -> bool:
