@@ -250,4 +250,18 @@ CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE
 CREATE INDEX IF NOT EXISTS mentions_entity_article ON mentions(entity_id, article_id);
 CREATE INDEX IF NOT EXISTS stories_end ON stories(end);
 """),
+    (203, "margin mentions: names in raw-text lines the cleaner removed (captions, credits, bylines)", """
+CREATE TABLE margin_mentions (
+    article_id TEXT NOT NULL,
+    entity_id  TEXT,                            -- the body entity it adds an alias to; NULL when none
+    start      INTEGER NOT NULL,                -- offsets into raw_text after mojibake repair, not into text
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    label      TEXT,
+    roles      TEXT                             -- JSON list
+);
+CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
+-- articles annotated before margins existed are annotated again on the next build
+DELETE FROM state WHERE key = 'understand.seq';
+"""),
 ]

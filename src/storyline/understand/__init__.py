@@ -2,7 +2,9 @@
 
 ``run(db, settings, progress)`` is the build stage. It reads new articles
 since its watermark through spaCy (mentions + sentences, one transaction
-per batch together with the watermark), then re-resolves entities over the
+per batch together with the watermark; the raw lines the cleaner removed,
+such as captions and credits, give margin mentions that may only add
+aliases to entities the body names), then re-resolves entities over the
 whole corpus, re-attributes quotes, and re-aligns facts of the events whose
 article set changed. Each step commits whole, so a killed build resumes to
 the same result.

@@ -342,8 +342,13 @@ class EntityResolver:
         self.acronyms = acronyms
         self.corpus_fallback = corpus_fallback
 
-    def fit(self, mentions: Sequence[RawMention], event_of: dict[str, str] | None = None) -> "EntityResolver":
-        """Cluster ``mentions`` into entities; sets ``entities_`` and each mention's ``entity_id``."""
+    def fit(self, mentions: Sequence[RawMention], event_of: dict[str, str] | None = None,
+            margin: Sequence[RawMention] = ()) -> "EntityResolver":
+        """Cluster ``mentions`` into entities; sets ``entities_`` and each mention's ``entity_id``.
+
+        ``margin`` mentions (names in captions, credits and bylines the cleaner
+        removed) only add aliases and roles to entities the body mentions made.
+        """
         event_of = event_of or {}
         keys = [name_tokens(m.text) for m in mentions]
         uf = _UnionFind()
@@ -360,6 +365,9 @@ class EntityResolver:
             for i, target in self._link_short(mentions, keys, event_of, uf, form_votes).items():
                 link.setdefault(i, target)
         self.entities_ = self._build(mentions, keys, uf, link, form_votes, event_of)
+        if margin:
+            attach_margin(self.entities_, mentions, keys, margin, event_of, self.variant_matching,
+                          self.short_references, self.acronyms)
         return self
 
     # votes per normalised form: label counts and title votes
@@ -581,6 +589,9 @@ def _acronym_definitions(mentions: Sequence[RawMention], keys: list[tuple[str, .
     return {acr: c.most_common(1)[0][0] for acr, c in found.items()}
 
 
+_IGNORED_ROLES = {"mr", "mrs", "ms", "mr.", "mrs.", "ms.", "former", "senior"}
+
+
 def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[int], idx: list[int],
                  event_of: dict) -> Entity:
     """One entity from its mentions: canonical name, type by vote, aliases, roles, articles, events."""
@@ -596,7 +607,7 @@ def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[in
         kind = "ORG" if m.label == ACRONYM else LABEL_TYPES.get(m.label, "OTHER")
         weight = 3 if m.roles else 1
         (short_votes if i in linked else type_votes)[kind] += weight
-        roles.update(r for r in m.roles if r.lower() not in ("mr", "mrs", "ms", "mr.", "mrs.", "ms.", "former", "senior"))
+        roles.update(r for r in m.roles if r.lower() not in _IGNORED_ROLES)
     name = max(forms, key=lambda f: (len(shape[f]) >= 2, forms[f], len(shape[f]), len(f)))
     kind = (type_votes or short_votes).most_common(1)[0][0]
     seen = {name.lower()}
@@ -609,3 +620,78 @@ def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[in
     events = sorted({event_of.get(a, a) for a in articles})
     eid = "ent-" + hashlib.sha1(f"{kind}|{' '.join(name_tokens(name))}".encode()).hexdigest()[:10]
     return Entity(eid, name, kind, sorted(aliases), [r for r, _ in roles.most_common(5)], len(ms), articles, events)
+
+
+# -- margin evidence ------------------------------------------------------------------------
+# A caption, photo credit or byline is not article text, but the names in it are
+# written by the same outlet about the same people: "Photo: Twitter/ShahMehmood
+# Qureshi" under a story about Shah Mahmood Qureshi is evidence of a spelling.
+# Margins also hold comment threads and link lists, so a margin name is only
+# evidence about an entity the body already names in the same article or event:
+# it never creates an entity, never counts as a mention, never names or types one.
+
+
+def attach_margin(entities: list[Entity], mentions: Sequence[RawMention], keys: list[tuple[str, ...]],
+                  margin: Sequence[RawMention], event_of: dict, variants: bool = True, short: bool = True,
+                  acronyms: bool = True) -> None:
+    """Give each margin mention the body entity it names (same article first, then event) and add
+    its written form as an alias and its titles as roles; a name that fits no entity is left."""
+    by_id = {e.id: e for e in entities}
+    scopes: dict[tuple[str, str], dict[tuple[str, ...], set[str]]] = defaultdict(lambda: defaultdict(set))
+    for m, k in zip(mentions, keys):
+        if k and m.entity_id:
+            scopes[("article", m.article_id)][k].add(m.entity_id)
+            scopes[("event", event_of.get(m.article_id, m.article_id))][k].add(m.entity_id)
+    for m in margin:
+        k = name_tokens(m.text)
+        m.entity_id = None
+        if not k:
+            continue
+        for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
+            found = _margin_target(m, k, scopes.get(scope, {}), by_id, variants, short, acronyms)
+            if found is not None:
+                m.entity_id = found
+                _add_evidence(by_id[found], m)
+                break
+
+
+def _margin_target(m: RawMention, k: tuple[str, ...], forms: dict[tuple[str, ...], set[str]],
+                   by_id: dict[str, Entity], variants: bool, short: bool, acronyms: bool) -> str | None:
+    """The one entity of a scope a margin name refers to, by the resolver's own rules; None when
+    none or several fit."""
+    if m.label == ACRONYM:
+        if not acronyms or len(k) != 1:
+            return None
+        hits = {e for f, ids in forms.items() if len(f) >= 2 and initials(f) == k[0]
+                for e in ids if by_id[e].type != "PERSON"}
+        return _single(hits)
+    if k in forms:
+        return _single(forms[k])
+    kind = LABEL_TYPES.get(m.label, "OTHER")
+    if variants and len(k) >= 2:
+        hits = {e for f, ids in forms.items() if is_variant(f, k) for e in ids
+                if _compatible(by_id[e].type, kind)}
+        if hits:
+            return _single(hits)
+    if short:
+        hits = {e for f, ids in forms.items() if contains(f, k) for e in ids if by_id[e].type == "PERSON"}
+        if not hits and len(k) == 1 and m.text.isupper() and acronyms:
+            hits = {e for f, ids in forms.items() if len(f) >= 2 and initials(f) == k[0]
+                    for e in ids if by_id[e].type != "PERSON"}
+        return _single(hits)
+    return None
+
+
+def _single(ids: set[str]) -> str | None:
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _add_evidence(entity: Entity, m: RawMention) -> None:
+    """A margin form becomes an alias; its titles rank after the body's roles (five at most)."""
+    shown = display_form(m.text)
+    if shown and shown.lower() not in {entity.name.lower(), *(a.lower() for a in entity.aliases)}:
+        entity.aliases = sorted([*entity.aliases, shown])
+    for role in m.roles:
+        if (len(entity.roles) < 5 and role.lower() not in _IGNORED_ROLES
+                and role.lower() not in {r.lower() for r in entity.roles}):
+            entity.roles.append(role)

@@ -1,12 +1,15 @@
 """The understanding stage against the store: batched, watermarked, resumable steps."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
+import re
 from collections import defaultdict
 from typing import Any, Iterable, Iterator
 
+from ..clean.encoding import repair_mojibake
 from ..progress import Progress
 from ..records import Quote
 from ..store import Database
@@ -18,11 +21,20 @@ from .quotes import QuoteExtractor, SpeakerMention, group_quotes, quote_id
 WATERMARK = "understand.seq"
 RESOLVED = "understand.resolved"
 MAX_CHARS = 100_000     # spaCy's default limit is 1M; news beyond this is a feed dump, not an article
+# Captions, credits and bylines are a few hundred characters (seed margins: 0-1,400;
+# India police: 16 on average); lines are taken top down, so what a cap cuts is the
+# tail of comment threads and link lists, which costs NER time and says little.
+MAX_MARGIN_CHARS = 2_000
+_NON_WORD = re.compile(r"\W+")
 
 
 def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64,
                  n_process: int = 1) -> int:
-    """NER mentions and sentence spans for articles past the watermark, one transaction per batch."""
+    """NER mentions and sentence spans for articles past the watermark, one transaction per batch.
+
+    The margin of each article (raw lines the cleaner removed) goes through the
+    same NER in the same stream; its names are kept apart as margin mentions.
+    """
     last = int(db.get_state(WATERMARK, 0) or 0)
     total = db.scalar("SELECT count(*) FROM articles WHERE seq > ?", (last,))
     if not total:
@@ -31,36 +43,90 @@ def annotate_new(db: Database, progress: Progress, model: str | None = None, bat
     done = 0
     with progress.task("entities", total=total) as advance:
         for batch in _article_batches(db, last, size=max(batch_size * 4 * n_process, 64)):
-            texts = [text[:MAX_CHARS] for _, _, text in batch]
-            docs = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-            rows = [(aid, extract_mentions(doc, aid), split_sentences(text))
-                    for (_, aid, text), doc in zip(batch, docs)]
+            margins = [margin_of(raw, text) for _, _, text, raw in batch]
+            texts = [text[:MAX_CHARS] for _, _, text, _ in batch]
+            docs = list(nlp.pipe(texts + [m.text for m in margins if m.text], batch_size=batch_size,
+                                 n_process=n_process))
+            margin_docs = iter(docs[len(batch):])
+            rows = [(aid, extract_mentions(doc, aid), split_sentences(text),
+                     margin.mentions(next(margin_docs), aid) if margin.text else [])
+                    for (_, aid, text, _), doc, margin in zip(batch, docs, margins)]
             _write_annotations(db, rows, batch[-1][0])
             done += len(batch)
             advance(len(batch))
     return done
 
 
-def _article_batches(db: Database, after: int, size: int) -> Iterator[list[tuple[int, str, str]]]:
-    """(seq, id, text) of articles past ``after``, in ingest order, ``size`` at a time."""
+class Margin:
+    """The raw lines an article's clean text left out, joined by newlines, with their raw offsets."""
+
+    def __init__(self, raw: str, spans: list[tuple[int, int]]) -> None:
+        self.text = "\n".join(raw[a:b] for a, b in spans)
+        self.starts: list[tuple[int, int]] = []       # (offset in self.text, offset in raw)
+        pos = 0
+        for a, b in spans:
+            self.starts.append((pos, a))
+            pos += b - a + 1
+
+    def to_raw(self, offset: int) -> int:
+        """Offset in the raw text of an offset in the margin text."""
+        i = bisect.bisect_right(self.starts, (offset, float("inf"))) - 1
+        return self.starts[i][1] + offset - self.starts[i][0]
+
+    def mentions(self, doc: Any, article_id: str) -> list[RawMention]:
+        """Mentions of the margin's doc, with offsets moved into the raw text."""
+        out = extract_mentions(doc, article_id)
+        for m in out:
+            m.start, m.end = self.to_raw(m.start), self.to_raw(m.start) + (m.end - m.start)
+        return out
+
+
+def margin_of(raw: str | None, text: str, limit: int = MAX_MARGIN_CHARS) -> Margin:
+    """Lines of the raw text (mojibake repaired, as the cleaner read it) whose words are not in
+    the clean text, up to ``limit`` characters: captions, credits, bylines, handles."""
+    raw = repair_mojibake(raw or "")
+    if not raw.strip() or raw.strip() == text.strip():
+        return Margin("", [])
+    body = " " + _NON_WORD.sub(" ", text).strip().lower() + " "
+    spans, size = [], 0
+    for m in re.finditer(r"[^\r\n]+", raw):
+        words = _NON_WORD.sub(" ", m.group()).strip().lower()
+        if not words or f" {words} " in body:
+            continue
+        end = min(m.end(), m.start() + limit - size)
+        spans.append((m.start(), end))
+        size += end - m.start() + 1
+        if size >= limit:
+            break
+    return Margin(raw, spans)
+
+
+def _article_batches(db: Database, after: int, size: int) -> Iterator[list[tuple[int, str, str, str | None]]]:
+    """(seq, id, text, raw_text) of articles past ``after``, in ingest order, ``size`` at a time."""
     while True:
-        rows = db.query("SELECT seq, id, text FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (after, size))
+        rows = db.query("SELECT seq, id, text, raw_text FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                        (after, size))
         if not rows:
             return
-        yield [(r["seq"], r["id"], r["text"] or "") for r in rows]
+        yield [(r["seq"], r["id"], r["text"] or "", r["raw_text"]) for r in rows]
         after = rows[-1]["seq"]
 
 
-def _write_annotations(db: Database, rows: list[tuple[str, list[RawMention], list[tuple[int, int]]]],
-                       seq: int) -> None:
-    """Replace mentions and sentences of a batch and move the watermark, atomically."""
+def _write_annotations(db: Database, rows: list[tuple[str, list[RawMention], list[tuple[int, int]],
+                                                      list[RawMention]]], seq: int) -> None:
+    """Replace mentions, sentences and margin mentions of a batch and move the watermark, atomically."""
     with db.transaction() as conn:
-        for aid, mentions, sentences in rows:
+        for aid, mentions, sentences, margin in rows:
             conn.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
             conn.execute("DELETE FROM sentences WHERE article_id = ?", (aid,))
+            conn.execute("DELETE FROM margin_mentions WHERE article_id = ?", (aid,))
             conn.executemany("INSERT INTO mentions(article_id, start, end, text, label, roles) VALUES (?,?,?,?,?,?)",
                              [(aid, m.start, m.end, m.text, m.label, json.dumps(m.roles) if m.roles else None)
                               for m in mentions])
+            conn.executemany("INSERT INTO margin_mentions(article_id, start, end, text, label, roles)"
+                             " VALUES (?,?,?,?,?,?)",
+                             [(aid, m.start, m.end, m.text, m.label, json.dumps(m.roles) if m.roles else None)
+                              for m in margin])
             text = db.scalar("SELECT text FROM articles WHERE id = ?", (aid,)) or ""
             conn.executemany("INSERT INTO sentences(article_id, position, start, end, text) VALUES (?,?,?,?,?)",
                              [(aid, i, a, b, text[a:b]) for i, (a, b) in enumerate(sentences)])
@@ -76,13 +142,15 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
     """Re-resolve every mention of the corpus into entities; skipped when nothing changed."""
     events = event_map(db)
     n_mentions = db.scalar("SELECT count(*) FROM mentions")
-    signature = _hash(json.dumps([n_mentions, sorted(events.items()), resolver.__dict__], sort_keys=True))
+    n_margin = db.scalar("SELECT count(*) FROM margin_mentions")
+    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__], sort_keys=True))
     if not force and db.get_state(RESOLVED) == signature:
         return False
     rows = db.query("SELECT rowid, article_id, start, end, text, label, roles FROM mentions")
-    mentions = [RawMention(r["article_id"], r["start"], r["end"], r["text"], r["label"],
-                           json.loads(r["roles"]) if r["roles"] else []) for r in rows]
-    resolver.fit(mentions, events)
+    mentions = [_raw_mention(r) for r in rows]
+    margin_rows = db.query("SELECT rowid, article_id, start, end, text, label, roles FROM margin_mentions")
+    margin = [_raw_mention(r) for r in margin_rows]
+    resolver.fit(mentions, events, margin=margin)
     with db.transaction() as conn:
         conn.execute("DELETE FROM entities")
         conn.executemany("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES (?,?,?,?,?,?)",
@@ -90,8 +158,15 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
                            json.dumps(e.roles, ensure_ascii=False), e.mentions) for e in resolver.entities_])
         conn.executemany("UPDATE mentions SET entity_id = ? WHERE rowid = ?",
                          [(m.entity_id, r["rowid"]) for m, r in zip(mentions, rows)])
+        conn.executemany("UPDATE margin_mentions SET entity_id = ? WHERE rowid = ?",
+                         [(m.entity_id, r["rowid"]) for m, r in zip(margin, margin_rows)])
         db.set_state(RESOLVED, signature)
     return True
+
+
+def _raw_mention(row: Any) -> RawMention:
+    return RawMention(row["article_id"], row["start"], row["end"], row["text"], row["label"],
+                      json.loads(row["roles"]) if row["roles"] else [])
 
 
 def _hash(text: str) -> str:
