@@ -683,6 +683,7 @@ def _margin_target(m: RawMention, k: tuple[str, ...], forms: dict[tuple[str, ...
 
 
 def _single(ids: set[str]) -> str | None:
+    """The entity when exactly one fits: an ambiguous margin name is no evidence."""
     return next(iter(ids)) if len(ids) == 1 else None
 
 

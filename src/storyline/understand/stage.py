@@ -165,6 +165,7 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
 
 
 def _raw_mention(row: Any) -> RawMention:
+    """A stored mention row (body or margin) as the resolver's input."""
     return RawMention(row["article_id"], row["start"], row["end"], row["text"], row["label"],
                       json.loads(row["roles"]) if row["roles"] else [])
 
