@@ -108,6 +108,12 @@ class Storyline:
 
         return timeline(self.db, story_id)
 
+    def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stories, latest first: title, span, key names, event ids in time order, article count."""
+        from .stories.queries import list_stories
+
+        return list_stories(self.db, limit)
+
     def print_overview(self) -> None:
         """Print one timeline per story (or every event when stories are not built) after ``run``."""
         from .events.queries import print_timelines

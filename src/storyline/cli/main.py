@@ -17,6 +17,7 @@ from ..errors import StorylineError
 COMMAND_MODULES = [
     "storyline.cli.core",
     "storyline.cli.events",
+    "storyline.cli.stories",
     "storyline.cli.understand",
     "storyline.cli.web",
     "storyline.cli.bench",

@@ -86,12 +86,6 @@ def _load_batch(db: Database, seqs: list[int]) -> list[sqlite3.Row]:
                     "ORDER BY coalesce(a.date, '9999'), a.seq", list(seqs))
 
 
-def _next_batch(db: Database) -> list[sqlite3.Row]:
-    """The next unprocessed articles in publication order."""
-    return db.query("SELECT a.seq, a.id, a.date, a.text, a.content_hash FROM articles a WHERE NOT EXISTS "
-                    "(SELECT 1 FROM dedupe_signatures s WHERE s.seq = a.seq) "
-                    "ORDER BY coalesce(a.date, '9999'), a.seq LIMIT ?", (BATCH_SIZE,))
-
 
 def _process(conn: sqlite3.Connection, finder: DuplicateFinder, row: sqlite3.Row,
              signature: np.ndarray | None) -> str | None:

@@ -1,0 +1,25 @@
+"""Story commands: stories (list)."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .output import emit_json, emit_table
+
+
+@click.command()
+@click.option("--limit", type=int, default=None)
+@click.option("--json", "as_json", is_flag=True, help="Full records, with event ids and key names.")
+@click.pass_obj
+def stories(obj: Any, limit: int | None, as_json: bool) -> None:
+    """List stories (chains of events), latest first: span, events, articles, title."""
+    data = obj.open(readonly=True).stories(limit)
+    if as_json:
+        emit_json(data)
+    else:
+        emit_table(data, ["id", "start", "end", "n_events", "n_articles", "title"])
+
+
+def register(group: click.Group) -> None:
+    group.add_command(stories)
