@@ -86,7 +86,6 @@ def _load_batch(db: Database, seqs: list[int]) -> list[sqlite3.Row]:
                     "ORDER BY coalesce(a.date, '9999'), a.seq", list(seqs))
 
 
-
 def _process(conn: sqlite3.Connection, finder: DuplicateFinder, row: sqlite3.Row,
              signature: np.ndarray | None) -> str | None:
     """Store one article's signature and link it to the copies already seen; return how it matched."""
