@@ -66,6 +66,9 @@ class Encoder:
         if self._st is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            # the loader's own "Loading weights" bar would interleave with ours
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            _quiet_transformers()
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
@@ -284,3 +287,14 @@ def _dimension(st: Any) -> int:
 def get_encoder(model: str | None = None, device: str = "auto", batch_size: int = 64, max_length: int = 256) -> Encoder:
     """One shared encoder per configuration, so the model loads once per process."""
     return Encoder(model, device, batch_size, max_length)
+
+
+def _quiet_transformers() -> None:
+    """Silence transformers' progress bars and info logs; storyline shows its own progress."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
