@@ -29,7 +29,7 @@ import scipy.sparse as sp
 
 from ..errors import ConfigError
 from .dating import reference_date
-from .features import ArticleFeaturizer, document_frequency, idf_weights, top_terms, weigh
+from .features import ArticleFeaturizer, document_frequency, idf_weights, top_terms_of, weigh
 from .index import CandidateIndex
 
 
@@ -268,11 +268,11 @@ class _Chunk:
         if not active:
             return []
         index = CandidateIndex(c.top_k)
-        tops: dict[str, list[int]] = {}
+        member_ids = [m for event in active for m in event.members[-c.max_members:] if m in c._rows]
+        ids = member_ids + [i.id for i in items]
+        tops = dict(zip(ids, top_terms_of(weigh(sp.vstack([c._rows[a] for a in ids]).tocsr(), idf), c.top_k)))
 
         def top(article_id: str) -> list[int]:
-            if article_id not in tops:
-                tops[article_id] = top_terms(weigh(c._rows[article_id], idf), c.top_k)
             return tops[article_id]
 
         for event in active:

@@ -155,20 +155,31 @@ def idf_weights(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 
 def weigh(rows: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """IDF-weighted, L2-normalised rows."""
-    out = rows.copy().astype(np.float32)
+    """IDF-weighted, L2-normalised rows (vectorised over the CSR arrays: called per batch, on thousands of rows)."""
+    out = sp.csr_matrix(rows, dtype=np.float32, copy=True)
     out.data *= idf[out.indices]
-    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    lengths = np.diff(out.indptr)
+    owner = np.repeat(np.arange(out.shape[0]), lengths)
+    norms = np.sqrt(np.bincount(owner, weights=out.data.astype(np.float64) ** 2, minlength=out.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms).dot(out), dtype=np.float32)
+    out.data /= np.repeat(norms, lengths).astype(np.float32)
+    return out
 
 
 def top_terms(row: sp.csr_matrix, k: int) -> list[int]:
     """Columns of the ``k`` heaviest terms of one weighted row (ties broken by column, for determinism)."""
-    if row.nnz == 0:
-        return []
-    order = np.lexsort((row.indices, -row.data))[:k]
-    return [int(c) for c in row.indices[order]]
+    return top_terms_of(row, k)[0]
+
+
+def top_terms_of(rows: sp.csr_matrix, k: int) -> list[list[int]]:
+    """``top_terms`` for every row of a CSR matrix, reading its arrays directly."""
+    out = []
+    for i in range(rows.shape[0]):
+        lo, hi = rows.indptr[i], rows.indptr[i + 1]
+        cols, vals = rows.indices[lo:hi], rows.data[lo:hi]
+        order = np.lexsort((cols, -vals))[:k]
+        out.append([int(c) for c in cols[order]])
+    return out
 
 
 def keywords(texts: Iterable[str], k: int = 8) -> list[str]:
