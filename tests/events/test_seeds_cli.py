@@ -55,3 +55,15 @@ def test_export_events_row_has_the_promised_columns(seeds_events_db: Path, tmp_p
     for key in ("id", "title", "date", "start", "end", "story_id", "article_ids"):
         assert key in rows[0]
     assert len(rows[0]["article_ids"]) == 4
+
+
+def test_eval_command_scores_the_seeds_events(tmp_path: Path) -> None:
+    out = cli("eval", "--dataset", "seeds", "--no-baselines", "--json", db=tmp_path / "unused.db")
+    assert out.returncode == 0, out.stderr
+    rows = [r for r in json.loads(out.stdout) if r["task"] == "events"]
+    assert rows and rows[0]["method"] == "storyline (default)" and rows[0]["f1"] == 1.0 and rows[0]["clusters"] == 2
+
+
+def test_eval_command_rejects_an_unknown_dataset_in_one_line(tmp_path: Path) -> None:
+    out = cli("eval", "--dataset", "nope", db=tmp_path / "unused.db")
+    assert out.returncode == 1 and "unknown dataset" in out.stderr
