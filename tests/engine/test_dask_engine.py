@@ -67,7 +67,7 @@ def test_dask_local_cluster_gives_the_local_events(corpus: list[ArticleItem]) ->
     assert set(distributed) == set(local)
     agreement = b_cubed(distributed, local)
     # The issue asks 0.99; measured 0.989 (batch-level statistics differ per window, see engine/dask.py).
-    assert agreement.f1 >= 0.97, agreement
+    assert agreement.f1 >= 0.98, agreement
 
 
 def test_windowed_events_are_as_good_against_gold(corpus: list[ArticleItem]) -> None:
