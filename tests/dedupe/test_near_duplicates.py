@@ -23,7 +23,7 @@ from storyline.config import Settings
 from storyline.records import Article
 from storyline.store import Database, write_batch
 
-from conftest import shared_data
+from tests.conftest import shared_data
 
 OUTLETS = ["Daily Ledger", "Morning Courier", "Evening Standard Online", "Metro Wire", "National Post-Dispatch"]
 FILLER = ["officials", "residents", "district", "reported", "tuesday", "government", "market", "several",

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 
 def test_generator_is_deterministic_and_plants_events_stories_and_copies() -> None:
-    from conftest import shared_data
+    from tests.conftest import shared_data
 
     shared_data("ecbplus")
     import generate

@@ -47,7 +47,7 @@ def test_windows_carry_an_overlap_prefix_and_stitching_continues_events() -> Non
 
 @pytest.fixture(scope="module")
 def corpus() -> list[ArticleItem]:
-    from conftest import shared_data
+    from tests.conftest import shared_data
 
     shared_data("ecbplus")
     import generate

@@ -45,7 +45,7 @@ def test_text_dates_on_a_real_dated_corpus_are_precise() -> None:
     """india_police_events: texts open with "This story is from <date>"; the gold date is in metadata.jsonl."""
     import json
 
-    from conftest import shared_data
+    from tests.conftest import shared_data
     from storyline.read import iter_documents
 
     root = shared_data("india_police_events") / "data" / "final"
@@ -141,7 +141,7 @@ def test_url_dates_on_a_real_corpus_are_precise() -> None:
     """news_story_chains: 100 energy-business articles with their URL and publication date."""
     import csv
 
-    from conftest import shared_data
+    from tests.conftest import shared_data
 
     path = shared_data("news_story_chains") / "gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv"
     csv.field_size_limit(10**8)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shared_data
+from tests.conftest import shared_data
 from storyline.evaluate.events_eval import EvalContext
 
 
@@ -35,9 +35,6 @@ def wiki_rows():
 
 @pytest.mark.shared
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="measured 0.57 on 2026-11-23: stories are unions of events and the "
-                   "events alone score pairwise F1 0.71 on NSC (precision 0.55, events merge different chains); "
-                   "the floor stays 0.80")
 def test_news_story_chains_pairwise_f1_floor(nsc_rows) -> None:
     ours = nsc_rows[("stories", "storyline (default)")]
     events = nsc_rows[("events", "storyline (default)")]
