@@ -81,3 +81,17 @@ def test_place_word_in_an_article_is_not_a_short_reference() -> None:
     ms = [_m(x, "Pakistan", "GPE") for x in "abcd"] + [_m("a", "Movement Pakistan", "PERSON", 20)]
     ents = _by_name(EntityResolver().fit(ms))
     assert ents["Pakistan"].mentions == 4
+
+
+def test_entities_sharing_name_and_type_get_distinct_stable_ids() -> None:
+    """Two entities kept apart but named alike must not collide on the name-based id (seen at 10k)."""
+    from storyline.records import Entity
+    from storyline.understand.entities import _unique_id
+
+    taken: set[str] = set()
+    first = Entity("ent-abc", "John Smith", "PERSON", article_ids=["a1"])
+    second = Entity("ent-abc", "John Smith", "PERSON", article_ids=["b7"])
+    ids = [_unique_id(first, taken), _unique_id(second, taken)]
+    assert ids[0] == "ent-abc" and ids[1] != ids[0] and ids[1].startswith("ent-abc-")
+    again: set[str] = set()
+    assert [_unique_id(first, again), _unique_id(second, again)] == ids

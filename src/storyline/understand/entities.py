@@ -501,14 +501,30 @@ class EntityResolver:
             elif keys[i] and m.label != ACRONYM:
                 members[uf.find(("form", keys[i]))].append(i)
         entities = []
+        taken: set[str] = set()
         for root, idx in members.items():
             entity = _make_entity([mentions[i] for i in idx], [keys[i] for i in idx], {i for i in idx if i in link},
                                   idx, event_of)
+            entity.id = _unique_id(entity, taken)
             for i in idx:
                 mentions[i].entity_id = entity.id
             entities.append(entity)
         entities.sort(key=lambda e: (-e.mentions, e.name))
         return entities
+
+
+def _unique_id(entity: Entity, taken: set[str]) -> str:
+    """The name-based id, or, when two distinct entities share name and type (two John Smiths
+    kept apart), that id qualified by the entity's first article, which is stable across runs."""
+    eid = entity.id
+    if eid in taken:
+        anchor = entity.article_ids[0] if entity.article_ids else str(len(taken))
+        eid = f"{entity.id}-{hashlib.sha1(anchor.encode()).hexdigest()[:6]}"
+        n = 2
+        while eid in taken:
+            eid, n = f"{entity.id}-{hashlib.sha1(anchor.encode()).hexdigest()[:6]}-{n}", n + 1
+    taken.add(eid)
+    return eid
 
 
 def _type_of(votes: Counter) -> str:
