@@ -143,8 +143,24 @@ def _cluster_window(window: list[Any], options: dict[str, Any], embed_options: d
         from ..represent import get_encoder
 
         embed_items([i for i in window if i.embedding is None], get_encoder(**embed_options))
-    labels = clusterer.fit_predict(window)
-    return {item.id: label for item, label in zip(window, labels)}
+    return cluster_by_day(clusterer, window)
+
+
+def cluster_by_day(clusterer: Any, items: Sequence[Any]) -> dict[str, str]:
+    """Feed ``items`` to the clusterer in the build stage's chunks (one publication day each).
+
+    The clusterer's neighbour profiles are computed per chunk, so a window
+    fed as one batch would see other neighbourhoods than the build does;
+    feeding the same day chunks makes a window's core match a sequential
+    build except for the document frequencies carried from before it.
+    """
+    from ..events.stage import CHUNK_SIZE, plan_chunks
+
+    by_index = list(items)
+    pending = [(n, i.date.isoformat() if i.date else None) for n, i in enumerate(by_index)]
+    for chunk in plan_chunks(pending, CHUNK_SIZE):
+        clusterer.partial_fit([by_index[n] for n in chunk])
+    return {item.id: clusterer.assignments_[item.id] for item in by_index}
 
 
 def stitch(windows: list[tuple[set[str], dict[str, str]]]) -> dict[str, str]:
