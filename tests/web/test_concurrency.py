@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import random
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -40,7 +42,8 @@ def test_pages_answer_while_ingest_and_build_write(web_db: Path, tmp_path: Path)
     _write_corpus(corpus, 2000)
     cli = [sys.executable, "-m", "storyline.cli.main", "--db", str(db), "-q"]
     writer = subprocess.Popen(f"{' '.join(cli)} ingest {corpus} && {' '.join(cli)} build",
-                              shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)   # its own group, so the shell's children stop with it
     statuses, seen_counts, polls_while_writing = [], set(), 0
     try:
         with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=30) as http:
@@ -55,7 +58,7 @@ def test_pages_answer_while_ingest_and_build_write(web_db: Path, tmp_path: Path)
                     break
     finally:
         if writer.poll() is None:
-            writer.terminate()
+            os.killpg(writer.pid, signal.SIGTERM)   # terminate() would end the shell and orphan the build
         writer.wait(timeout=30)
     assert [s for s in statuses if s[1] != 200] == []
     assert polls_while_writing >= 3, "the writer finished before the app was polled"
