@@ -135,3 +135,12 @@ def test_bad_settings_are_one_line_errors(tmp_path: Path, seeds_dir: Path) -> No
         done = cli("--config", str(config), "ingest", str(seeds_dir), db=tmp_path / "c.db")
         assert done.returncode == 1, done.stderr
         assert done.stderr.startswith("error:") and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+@pytest.mark.parametrize("args", [["export", "bogus", "-o", "x.jsonl"], ["articles", "--no-such-flag"],
+                                  ["export", "articles", "--format", "xml", "-o", "x"]])
+def test_bad_flag_or_choice_is_one_line_and_exit_1(seeds_cli_db: Path, args: list[str]) -> None:
+    done = cli(*args, db=seeds_cli_db)
+    assert done.returncode == 1, done
+    assert done.stderr.startswith("error: ") and done.stderr.strip().count("\n") == 0
+    assert "Traceback" not in done.stderr

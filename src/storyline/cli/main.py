@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code if exc.exit_code else 1)
+        sys.exit(1)          # a bad flag is a user's mistake like any other: exit 1, not click's 2
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
