@@ -166,23 +166,40 @@ def _active_states(db: Database, clusterer: EventClusterer, since: dt.date | Non
 
 
 def _active_members(db: Database, clusterer: EventClusterer, events: list[EventState]) -> list[ArticleItem]:
-    """Fill each event's recent member list; return those members (text only for cache misses)."""
-    by_id = {e.id: e for e in events}
+    """Fill each event's recent member list; return the members the clusterer has not cached yet."""
     keep = clusterer.max_members
-    wanted: list[tuple[str, bytes | None]] = []
-    for event in events:
-        rows = db.query("SELECT article_id, embedding FROM event_assignments WHERE event_id = ?"
-                        " ORDER BY position DESC LIMIT ?", (event.id, keep))
-        by_id[event.id].members = [r[0] for r in reversed(rows)]
-        wanted.extend((r[0], r[1]) for r in rows)
+    cached = clusterer._rows
     items = []
-    for article_id, blob in wanted:
-        row = db.one("SELECT title, text, date FROM articles WHERE id = ?", (article_id,))
-        if row is None:
-            continue
-        emb = np.frombuffer(blob, dtype=np.float16).astype(np.float32) if blob else None
-        items.append(ArticleItem(article_id, row["text"], row["title"], _date(row["date"]), emb))
+    for event in events:
+        ids = [r[0] for r in db.query("SELECT article_id FROM event_assignments WHERE event_id = ?"
+                                      " ORDER BY position DESC LIMIT ?", (event.id, keep))]
+        event.members = ids[::-1]
+        for article_id in ids:
+            if article_id in cached:
+                continue
+            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile FROM articles a"
+                         " JOIN event_assignments ea ON ea.article_id = a.id WHERE a.id = ?", (article_id,))
+            if row is None:
+                continue
+            emb = np.frombuffer(row["embedding"], dtype=np.float16).astype(np.float32) if row["embedding"] else None
+            items.append(ArticleItem(article_id, row["text"], row["title"], _date(row["date"]), emb,
+                                     position=row["position"], profile=unpack_profile(row["profile"])))
     return items
+
+
+def pack_profile(profile: tuple[np.ndarray, np.ndarray]) -> bytes:
+    """A neighbour profile as bytes: count, int64 positions, float32 similarities (exact: a resumed build matches)."""
+    positions, weights = profile
+    return (np.int64(positions.size).tobytes() + positions.astype(np.int64).tobytes()
+            + weights.astype(np.float32).tobytes())
+
+
+def unpack_profile(blob: bytes | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if not blob:
+        return None
+    n = int(np.frombuffer(blob[:8], dtype=np.int64)[0])
+    return (np.frombuffer(blob[8:8 + 8 * n], dtype=np.int64).copy(),
+            np.frombuffer(blob[8 + 8 * n:], dtype=np.float32).copy())
 
 
 def _model_value(db: Database, key: str, default: Any) -> Any:
@@ -228,6 +245,8 @@ def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]
                      " VALUES (?,?,?,?,?)", (item.id, event_id, first_position + k + 1,
                                               happened.isoformat() if happened else None, blob))
         conn.execute("UPDATE articles SET event_id = ? WHERE id = ?", (event_id, item.id))
+    conn.executemany("UPDATE event_assignments SET profile = ? WHERE article_id = ?",
+                     [(pack_profile(p), a) for a, p in sorted(clusterer.changed_profiles_.items())])
     for event_id in sorted(touched):
         state = clusterer.events_[event_id]
         conn.execute("INSERT INTO event_state(event_id, first, last, last_position) VALUES (?,?,?,?)"

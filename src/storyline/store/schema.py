@@ -136,6 +136,9 @@ CREATE TABLE event_model (
     value BLOB
 );
 """),
+    (102, "event clusterer: each article's nearest neighbours so far (positions, first-order similarities)", """
+ALTER TABLE event_assignments ADD COLUMN profile BLOB;   -- n, int64 positions, float32 similarities
+"""),
     (160, "story linker state: per-story term profile and an inverted index of its top terms", """
 CREATE TABLE story_profiles (
     story_id   TEXT PRIMARY KEY,
