@@ -1,49 +1,50 @@
-"""Candidate events for an incoming article: an inverted index over rare terms.
+"""Candidate events for incoming articles: rare terms shared with an event's members.
 
-Each member of an event posts its ``top_k`` heaviest TF-IDF terms (rare
-words and named phrases: places, names, numbers). An incoming article looks
-up its own top terms and gets the events hit most often. Posting lists keep
-only the most recent events per term, so one lookup costs at most
-``top_k × max_postings`` — never a scan of all events.
+Each article keeps its ``top_k`` heaviest TF-IDF terms (rare words and named
+phrases: places, names, numbers), picked once, when it is clustered. An
+event's terms are the union of its recent members' terms. An incoming article
+gets the events that share the most of its own top terms - one sparse product
+of the batch's terms against the active events' terms, so a chunk costs
+O(batch × active events), never a scan of all events or all pairs.
 """
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
 
 
-class CandidateIndex:
-    """Term → recent events posting lists, with most-hits-first candidate lookup.
+def term_matrix(term_lists: Sequence[Sequence[int]], n_features: int) -> sp.csr_matrix:
+    """One binary row per list of term columns (a term listed twice counts once)."""
+    lengths = np.fromiter((len(t) for t in term_lists), dtype=np.int64, count=len(term_lists))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    indices = np.fromiter((c for t in term_lists for c in t), dtype=np.int64, count=int(indptr[-1]))
+    matrix = sp.csr_matrix((np.ones(indices.size, dtype=np.float32), indices, indptr),
+                           shape=(len(term_lists), n_features))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
 
-    >>> idx = CandidateIndex(top_k=3)
-    >>> idx.add("ev-1", [10, 11, 12])
-    >>> idx.candidates([11, 99], limit=5)
-    ['ev-1']
+
+def candidate_events(queries: Sequence[Sequence[int]], events: Sequence[Sequence[int]],
+                     recency: Sequence[int], limit: int, n_features: int) -> list[list[int]]:
+    """For each query (an article's top terms), up to ``limit`` event indices sharing the most terms.
+
+    Ties go to the more recent event (higher ``recency``), then the lower
+    index, so the result is deterministic.
+
+    >>> candidate_events([[10, 11], [99]], [[10, 12], [11, 10], [7]], [1, 2, 3], limit=5, n_features=128)
+    [[1, 0], []]
     """
-
-    def __init__(self, top_k: int = 12, max_postings: int = 200) -> None:
-        self.top_k = top_k
-        self.max_postings = max_postings
-        self.postings_: dict[int, OrderedDict[str, None]] = {}
-
-    def add(self, event_id: str, terms: list[int]) -> None:
-        """Post an event under some terms (most recent last; oldest dropped beyond ``max_postings``)."""
-        for term in terms:
-            posting = self.postings_.setdefault(term, OrderedDict())
-            posting.pop(event_id, None)
-            posting[event_id] = None
-            if len(posting) > self.max_postings:
-                posting.popitem(last=False)
-
-    def candidates(self, terms: list[int], limit: int) -> list[str]:
-        """Events sharing the most of ``terms``; ties go to the more recent event, deterministically."""
-        hits: Counter[str] = Counter()
-        recency: dict[str, int] = {}
-        for term in terms:
-            posting = self.postings_.get(term)
-            if not posting:
-                continue
-            for rank, event_id in enumerate(reversed(posting)):
-                hits[event_id] += 1
-                recency[event_id] = min(recency.get(event_id, rank), rank)
-        ranked = sorted(hits, key=lambda e: (-hits[e], recency[e], e))
-        return ranked[:limit]
+    if not events or not queries:
+        return [[] for _ in queries]
+    hits = (term_matrix(queries, n_features) @ term_matrix(events, n_features).T).toarray()
+    newest = -np.asarray(recency, dtype=np.float64)
+    order_index = np.arange(len(events))
+    out = []
+    for row in hits:
+        found = np.nonzero(row > 0)[0]
+        ranked = found[np.lexsort((order_index[found], newest[found], -row[found]))]
+        out.append([int(e) for e in ranked[:limit]])
+    return out

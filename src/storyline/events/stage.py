@@ -177,13 +177,14 @@ def _active_members(db: Database, clusterer: EventClusterer, events: list[EventS
         for article_id in ids:
             if article_id in cached:
                 continue
-            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile FROM articles a"
+            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile, ea.terms FROM articles a"
                          " JOIN event_assignments ea ON ea.article_id = a.id WHERE a.id = ?", (article_id,))
             if row is None:
                 continue
             emb = np.frombuffer(row["embedding"], dtype=np.float16).astype(np.float32) if row["embedding"] else None
             items.append(ArticleItem(article_id, row["text"], row["title"], _date(row["date"]), emb,
-                                     position=row["position"], profile=unpack_profile(row["profile"])))
+                                     position=row["position"], profile=unpack_profile(row["profile"]),
+                                     terms=np.frombuffer(row["terms"], dtype=np.int64).tolist() if row["terms"] else None))
     return items
 
 
@@ -247,6 +248,8 @@ def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]
         conn.execute("UPDATE articles SET event_id = ? WHERE id = ?", (event_id, item.id))
     conn.executemany("UPDATE event_assignments SET profile = ? WHERE article_id = ?",
                      [(pack_profile(p), a) for a, p in sorted(clusterer.changed_profiles_.items())])
+    conn.executemany("UPDATE event_assignments SET terms = ? WHERE article_id = ?",
+                     [(np.asarray(t, dtype=np.int64).tobytes(), a) for a, t in sorted(clusterer.changed_terms_.items())])
     for event_id in sorted(touched):
         state = clusterer.events_[event_id]
         conn.execute("INSERT INTO event_state(event_id, first, last, last_position) VALUES (?,?,?,?)"

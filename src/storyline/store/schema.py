@@ -139,6 +139,9 @@ CREATE TABLE event_model (
     (102, "event clusterer: each article's nearest neighbours so far (positions, first-order similarities)", """
 ALTER TABLE event_assignments ADD COLUMN profile BLOB;   -- n, int64 positions, float32 similarities
 """),
+    (103, "event clusterer: each article's top terms, picked when it was clustered", """
+ALTER TABLE event_assignments ADD COLUMN terms BLOB;     -- int64 hashed term columns
+"""),
     (160, "story linker state: per-story term profile and an inverted index of its top terms", """
 CREATE TABLE story_profiles (
     story_id   TEXT PRIMARY KEY,
