@@ -38,6 +38,13 @@ def read_documents(paths: Sequence[str], settings: Settings) -> Iterator[RawDocu
     return iter_documents(paths, **settings.section("ingest"))
 
 
+def expected_records(paths: Sequence[str], settings: Settings) -> int | None:
+    """The number of input records when cheap to know (gives the ingest bar its ETA), else None."""
+    from .read import count_records
+
+    return count_records(paths, **settings.section("ingest"))
+
+
 def clean_document(raw: RawDocument, settings: Settings) -> Article | Reject:
     """Turn one raw record into a clean article, or a reject that says why not."""
     from .clean import make_article
@@ -80,7 +87,7 @@ def ingest(db: Database, paths: Sequence[str], settings: Settings, progress: Pro
     """Read, clean and store every record under ``paths``; return the counts."""
     run_id = start_run(db, "ingest", list(paths))
     total = IngestCounts()
-    with progress.task("ingest") as advance:
+    with progress.task("ingest", total=expected_records(paths, settings) if progress.enabled else None) as advance:
         stream = read_documents(paths, settings)
         pending: tuple[int, Any] | None = None
         while True:

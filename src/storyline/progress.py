@@ -49,17 +49,21 @@ class Progress:
         bar = self._rich.add_task(name, total=total, rate="")
         progress = self._rich
 
+        def show_rate() -> None:
+            task = progress.tasks[bar]
+            # rich's own speed needs two samples in its window; the mean since the start always exists
+            speed = task.speed or (task.completed / task.elapsed if task.elapsed else None)
+            progress.update(bar, rate=f"{speed:,.0f}/s" if speed else "")
+
         def advance(n: int = 1) -> None:
             progress.advance(bar, n)
-            task = progress.tasks[bar]
-            speed = task.finished_speed or task.speed
-            progress.update(bar, rate=f"{speed:,.0f}/s" if speed else "")
+            show_rate()
 
         try:
             yield advance
         finally:
-            task = progress.tasks[bar]
-            progress.update(bar, total=task.completed)
+            progress.update(bar, total=progress.tasks[bar].completed)
+            show_rate()
 
 
 NO_PROGRESS = Progress(enabled=False)
