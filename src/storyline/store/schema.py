@@ -142,6 +142,9 @@ ALTER TABLE event_assignments ADD COLUMN profile BLOB;   -- n, int64 positions, 
     (103, "event clusterer: each article's top terms, picked when it was clustered", """
 ALTER TABLE event_assignments ADD COLUMN terms BLOB;     -- int64 hashed term columns
 """),
+    (104, "events whose record must be recomputed from their members", """
+CREATE TABLE events_stale (event_id TEXT PRIMARY KEY);  -- marked with each chunk, refreshed at the stage's end
+"""),
     (160, "story linker state: per-story term profile and an inverted index of its top terms", """
 CREATE TABLE story_profiles (
     story_id   TEXT PRIMARY KEY,
