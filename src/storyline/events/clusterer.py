@@ -228,6 +228,29 @@ class EventClusterer:
         self._evict()
         return self
 
+    def adopt(self, batch: Sequence[ArticleItem], labels: dict[str, str]) -> "EventClusterer":
+        """Record assignments decided elsewhere (windows clustered on Dask workers) as ``partial_fit`` would.
+
+        Document frequencies, positions, top terms and event dates advance
+        exactly as if this clusterer had made the same choices, so the saved
+        state lets a later build continue from here. Neighbour lists are not
+        kept; members without one get theirs from the next batch's universe.
+        """
+        self._init_state()
+        items = [self._with_reference_date(i) for i in batch]
+        rows = self.featurizer_.transform([i.text for i in items], [i.title for i in items])
+        self.df_ += document_frequency(rows, self.n_features)
+        self.n_docs_ += len(items)
+        idf = idf_weights(self.df_, self.n_docs_)
+        self.changed_profiles_ = {}
+        self.changed_terms_ = dict(zip([i.id for i in items], top_terms_of(weigh(rows, idf), self.top_k)))
+        for item in items:
+            self.position_ += 1
+            event_id = labels[item.id]
+            self.events_.setdefault(event_id, EventState(event_id)).add(item.id, item.date, self.position_)
+            self.assignments_[item.id] = event_id
+        return self
+
     def _with_reference_date(self, item: ArticleItem) -> ArticleItem:
         """An undated article takes the first full date of its lead (dateline/byline) as its time."""
         if item.date is not None or not self.date_from_text:

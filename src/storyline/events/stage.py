@@ -47,6 +47,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
     pending = _pending(db)
     if not pending:
         return {"articles": 0, "events": db.scalar("SELECT count(*) FROM events")}
+    if settings.get("engine", "type") == "dask" and not db.scalar("SELECT count(*) FROM event_state"):
+        return run_windowed(db, settings, clusterer, options, plan_chunks(pending, chunk_size), progress)
     encoder = _encoder(settings) if clusterer.use_embeddings else None
     touched_all: set[str] = set()
     with progress.task("events", total=len(pending)) as advance:
@@ -56,6 +58,39 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
             advance(len(chunk))
     refresh_events(db)
     return {"articles": len(pending), "events touched": len(touched_all),
+            "events": db.scalar("SELECT count(*) FROM events")}
+
+
+def run_windowed(db: Database, settings: Settings, clusterer: EventClusterer, options: dict[str, Any],
+                 chunks: list[list[int]], progress: Progress) -> dict[str, Any]:
+    """A first build on the Dask engine: time windows cluster on the workers, the client writes back.
+
+    Windows overlap by the clusterer's look-back and are stitched (see
+    ``storyline.engine.dask``); the results are then saved chunk by chunk in
+    publication order with the state a sequential build would have saved, so
+    later builds continue incrementally (sequentially: a day's new articles
+    are few). A windowed build killed midway is finished sequentially by the
+    next run. All pending texts are held on the client while the workers run.
+    """
+    from ..engine import get_engine
+
+    loaded = [_load_items(db, seqs) for seqs in chunks]
+    items = [item for chunk in loaded for item in chunk]
+    embed_options = ({"max_length": EMBED_MAX_TOKENS, **settings.section("embed")}
+                     if clusterer.use_embeddings else None)
+    labels, vectors = get_engine(settings).events_and_vectors(items, options, embed_options)
+    touched_all: set[str] = set()
+    with progress.task("events", total=len(items)) as advance:
+        for chunk in loaded:
+            for item in chunk:
+                vector = vectors.get(item.id)
+                item.embedding = None if vector is None else np.asarray(vector, dtype=np.float32)
+            clusterer.adopt(chunk, labels)
+            with db.transaction():
+                touched_all |= save_chunk(db, clusterer, chunk)
+            advance(len(chunk))
+    refresh_events(db)
+    return {"articles": len(items), "events touched": len(touched_all), "windowed": True,
             "events": db.scalar("SELECT count(*) FROM events")}
 
 
