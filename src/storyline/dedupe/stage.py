@@ -94,7 +94,7 @@ def _process(conn: sqlite3.Connection, finder: DuplicateFinder, row: sqlite3.Row
     if matches:
         kind = "exact"
     if signature is not None:
-        near = _near_matches(conn, finder, signature)
+        near = _near_matches(conn, finder, signature, {_root(conn, seq) for seq in matches})
         if near - matches:
             kind = kind or "near"
         matches |= near
@@ -114,19 +114,40 @@ def _exact_matches(conn: sqlite3.Connection, row: sqlite3.Row) -> set[int]:
     return {r[0] for r in found}
 
 
-def _near_matches(conn: sqlite3.Connection, finder: DuplicateFinder, signature: np.ndarray) -> set[int]:
-    """Processed articles sharing a band key whose estimated Jaccard reaches the threshold."""
+def _near_matches(conn: sqlite3.Connection, finder: DuplicateFinder, signature: np.ndarray,
+                  joined: set[str]) -> set[int]:
+    """One processed copy per group that the article joins: band-key candidates whose estimated Jaccard passes.
+
+    Joining a group needs one copy in it, so once a candidate of a group
+    passes, the group's other candidates are skipped (``joined`` starts with
+    the groups of exact copies). A big syndicated group then costs one check,
+    not one per member: at 100k generated articles the stage spent most of
+    its time re-confirming copies of groups already joined.
+    """
     keys = finder.band_keys(signature)
     marks = ",".join("?" * len(keys))
     candidates = [r[0] for r in conn.execute(
         f"SELECT DISTINCT seq FROM dedupe_bands WHERE key IN ({marks}) ORDER BY seq LIMIT ?",
         (*keys, MAX_CANDIDATES))]
+    roots = _roots(conn, candidates)
+    joined = set(joined)
     found = set()
     for seq, blob in _signatures(conn, candidates):
-        other = np.frombuffer(blob, dtype=np.uint32)
-        if finder.is_copy(signature, other):
+        if roots[seq] in joined:
+            continue
+        if finder.is_copy(signature, np.frombuffer(blob, dtype=np.uint32)):
             found.add(seq)
+            joined.add(roots[seq])
     return found
+
+
+def _roots(conn: sqlite3.Connection, seqs: list[int]) -> dict[int, str]:
+    """Group root id of each article, in one query."""
+    if not seqs:
+        return {}
+    marks = ",".join("?" * len(seqs))
+    return {r[0]: r[1] for r in conn.execute(
+        f"SELECT seq, coalesce(duplicate_of, id) FROM articles WHERE seq IN ({marks})", seqs)}
 
 
 def _signatures(conn: sqlite3.Connection, seqs: list[int]) -> list[tuple[int, bytes]]:
@@ -135,7 +156,8 @@ def _signatures(conn: sqlite3.Connection, seqs: list[int]) -> list[tuple[int, by
         return []
     marks = ",".join("?" * len(seqs))
     return [(r[0], r[1]) for r in conn.execute(
-        f"SELECT seq, signature FROM dedupe_signatures WHERE seq IN ({marks}) AND signature IS NOT NULL", seqs)]
+        f"SELECT seq, signature FROM dedupe_signatures WHERE seq IN ({marks}) AND signature IS NOT NULL"
+        " ORDER BY seq", seqs)]
 
 
 def _join_group(conn: sqlite3.Connection, row: sqlite3.Row, matches: set[int]) -> None:
