@@ -327,7 +327,9 @@ class _Chunk:
             c.changed_terms_[item.id] = terms
         if not active:
             return []
-        recent = [[m for m in event.members[-c.max_members:] if m in c._rows] for event in active]
+        horizon = _horizon(items, c.window_days)
+        recent = [[m for m in event.members if m in c._rows and _within(c._dates.get(m), horizon)][-c.max_members:]
+                  for event in active]
         missing = [m for members in recent for m in members if m not in c._terms]
         if missing:   # saved before terms were kept: take them with today's weights
             c._terms.update(zip(missing, top_terms_of(weigh(_stack([c._rows[m] for m in missing]), idf), c.top_k)))
@@ -442,6 +444,16 @@ class _Chunk:
         gap = np.where(np.isfinite(first), np.maximum(0.0, np.maximum(first - day, day - last)), 0.0)
         penalty = self.c.time_weight * np.minimum(1.0, np.maximum(0.0, gap - 1) / self.c.time_scale_days)
         return np.where(gap > self.c.window_days, np.inf, penalty)
+
+
+def _horizon(items: Sequence[ArticleItem], window_days: int) -> dt.date | None:
+    """The earliest publication date a batch may still be compared with (None: an undated batch)."""
+    dates = [i.date for i in items if i.date is not None]
+    return min(dates) - dt.timedelta(days=window_days) if dates else None
+
+
+def _within(date: dt.date | None, horizon: dt.date | None) -> bool:
+    return horizon is None or date is None or date >= horizon
 
 
 def _stack(rows: list[sp.csr_matrix]) -> sp.csr_matrix:

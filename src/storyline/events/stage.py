@@ -170,7 +170,7 @@ def restore_state(db: Database, clusterer: EventClusterer, since: dt.date | None
     n_docs = int(_model_value(db, "n_docs", 0))
     position = int(_model_value(db, "position", 0))
     events = _active_states(db, clusterer, since)
-    members = _active_members(db, clusterer, events)
+    members = _active_members(db, clusterer, events, since)
     events += _original_states(db, chunk, {e.id for e in events})
     clusterer.restore(df, n_docs, position, events, members)
 
@@ -202,23 +202,40 @@ def _active_states(db: Database, clusterer: EventClusterer, since: dt.date | Non
         sql, params = "SELECT * FROM event_state ORDER BY last_position DESC LIMIT ?", (clusterer.max_active,)
     else:
         horizon = (since - dt.timedelta(days=clusterer.window_days)).isoformat()
-        sql = ("SELECT * FROM event_state WHERE last IS NULL OR last >= ? ORDER BY last_position DESC LIMIT ?")
+        sql = ("SELECT * FROM (SELECT * FROM event_state WHERE last >= ? UNION ALL"
+               " SELECT * FROM event_state WHERE last IS NULL) ORDER BY last_position DESC LIMIT ?")
         params = (horizon, clusterer.max_active)
     states = [EventState(r["event_id"], [], _date(r["first"]), _date(r["last"]), r["last_position"])
               for r in db.query(sql, params)]
     return sorted(states, key=lambda e: e.last_position)
 
 
-def _active_members(db: Database, clusterer: EventClusterer, events: list[EventState]) -> list[ArticleItem]:
-    """Fill each event's recent member list; return the members the clusterer has not cached yet."""
+def _active_members(db: Database, clusterer: EventClusterer, events: list[EventState],
+                    since: dt.date | None) -> list[ArticleItem]:
+    """Fill each event's recent members (published inside the window); return those not cached yet.
+
+    Members older than the window are never compared (the clusterer drops
+    them too), and leaving them out bounds a chunk's work by the articles of
+    the window: a long-running event would otherwise bring its last
+    ``max_members`` however old, and at 100k articles such events tripled
+    the members every chunk handled.
+    """
     keep = clusterer.max_members
+    horizon = (since - dt.timedelta(days=clusterer.window_days)).isoformat() if since else ""
     cached = clusterer._rows
+    by_event: dict[str, list[str]] = {e.id: [] for e in events}
+    ids = list(by_event)
+    for start in range(0, len(ids), 500):      # one query per 500 events, not one per event
+        part = ids[start:start + 500]
+        rows = db.query(f"SELECT ea.event_id, ea.article_id FROM event_assignments ea JOIN articles a"
+                        f" ON a.id = ea.article_id WHERE ea.event_id IN ({','.join('?' * len(part))})"
+                        " AND (a.date IS NULL OR a.date >= ?) ORDER BY ea.position", (*part, horizon))
+        for event_id, article_id in rows:
+            by_event[event_id].append(article_id)
     items = []
     for event in events:
-        ids = [r[0] for r in db.query("SELECT article_id FROM event_assignments WHERE event_id = ?"
-                                      " ORDER BY position DESC LIMIT ?", (event.id, keep))]
-        event.members = ids[::-1]
-        for article_id in ids:
+        event.members = by_event[event.id][-keep:]
+        for article_id in reversed(event.members):
             if article_id in cached:
                 continue
             row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile, ea.terms FROM articles a"
