@@ -166,6 +166,7 @@ class EventClusterer:
         self._pos: dict[str, int] = {}
         self._profiles: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.changed_profiles_: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.changed_columns_ = np.zeros(0, dtype=np.int64)     # df columns the last batch changed
         self._terms: dict[str, list[int]] = {}          # top terms, picked when the article was clustered
         self.changed_terms_: dict[str, list[int]] = {}
 
@@ -209,6 +210,7 @@ class EventClusterer:
         if self.use_embeddings and any(i.embedding is None for i in items):
             raise ConfigError("use_embeddings is on but some articles have no embedding")
         rows = self._cache_members(items)
+        self.changed_columns_ = np.unique(rows.indices)
         self.changed_profiles_ = {}
         self.changed_terms_ = {}
         for k, item in enumerate(items):
@@ -241,6 +243,7 @@ class EventClusterer:
         rows = self.featurizer_.transform([i.text for i in items], [i.title for i in items])
         self.df_ += document_frequency(rows, self.n_features)
         self.n_docs_ += len(items)
+        self.changed_columns_ = np.unique(rows.indices)
         idf = idf_weights(self.df_, self.n_docs_)
         self.changed_profiles_ = {}
         self.changed_terms_ = dict(zip([i.id for i in items], top_terms_of(weigh(rows, idf), self.top_k)))

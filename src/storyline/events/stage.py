@@ -166,9 +166,11 @@ def restore_state(db: Database, clusterer: EventClusterer, since: dt.date | None
                   chunk: list[ArticleItem]) -> None:
     """Read df, positions and the events a chunk starting at ``since`` may join (with recent members)."""
     clusterer._init_state()
-    df = _model_array(db, "df", clusterer.n_features)
     n_docs = int(_model_value(db, "n_docs", 0))
     position = int(_model_value(db, "position", 0))
+    # the counts saved with the last chunk are the ones in memory when this process saved it
+    in_sync = clusterer.n_docs_ == n_docs and clusterer.position_ == position and n_docs > 0
+    df = clusterer.df_ if in_sync else _load_df(db, clusterer.n_features)
     events = _active_states(db, clusterer, since)
     members = _active_members(db, clusterer, events, since)
     events += _original_states(db, chunk, {e.id for e in events})
@@ -222,6 +224,11 @@ def _active_members(db: Database, clusterer: EventClusterer, events: list[EventS
     """
     keep = clusterer.max_members
     horizon = (since - dt.timedelta(days=clusterer.window_days)).isoformat() if since else ""
+    # every article dated inside the window was clustered at or after this position (event_days keeps
+    # the earliest position of each day, late arrivals included): reading members
+    # from it on uses the (event_id, position) index and skips a long event's old members unread
+    first = db.scalar("SELECT min(first_position) FROM event_days WHERE day >= ?", (horizon[:10],)) if horizon else None
+    low = first if first is not None else 0
     cached = clusterer._rows
     by_event: dict[str, list[str]] = {e.id: [] for e in events}
     ids = list(by_event)
@@ -229,7 +236,8 @@ def _active_members(db: Database, clusterer: EventClusterer, events: list[EventS
         part = ids[start:start + 500]
         rows = db.query(f"SELECT ea.event_id, ea.article_id FROM event_assignments ea JOIN articles a"
                         f" ON a.id = ea.article_id WHERE ea.event_id IN ({','.join('?' * len(part))})"
-                        " AND (a.date IS NULL OR a.date >= ?) ORDER BY ea.position", (*part, horizon))
+                        " AND ea.position >= ? AND (a.date IS NULL OR a.date >= ?) ORDER BY ea.position",
+                        (*part, low, horizon))
         for event_id, article_id in rows:
             by_event[event_id].append(article_id)
     items = []
@@ -269,6 +277,27 @@ def _model_value(db: Database, key: str, default: Any) -> Any:
     return default if raw is None else json.loads(raw)
 
 
+def _load_df(db: Database, size: int) -> np.ndarray:
+    """Document frequencies: the ``event_df`` table, or the blob that stores made before it existed."""
+    out = np.zeros(size, dtype=np.int64)
+    rows = db.query("SELECT col, n FROM event_df")
+    if rows:
+        cols = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        out[cols] = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        return out
+    return _model_array(db, "df", size)
+
+
+def _save_df(db: Database, clusterer: EventClusterer) -> None:
+    """Upsert the columns this chunk changed (a store from before the table gets every column once)."""
+    cols = clusterer.changed_columns_
+    if db.scalar("SELECT count(*) FROM event_model WHERE key = 'df'"):
+        cols = np.nonzero(clusterer.df_)[0]
+        db.conn.execute("DELETE FROM event_model WHERE key = 'df'")
+    db.conn.executemany("INSERT INTO event_df(col, n) VALUES (?, ?) ON CONFLICT(col) DO UPDATE SET n = excluded.n",
+                        zip(cols.tolist(), clusterer.df_[cols].tolist()))
+
+
 def _model_array(db: Database, key: str, size: int) -> np.ndarray:
     raw = db.scalar("SELECT value FROM event_model WHERE key = ?", (key,))
     out = np.zeros(size, dtype=np.int64)
@@ -279,12 +308,6 @@ def _model_array(db: Database, key: str, size: int) -> np.ndarray:
     columns = np.frombuffer(data[8:8 + 4 * n], dtype=np.int32)
     out[columns] = np.frombuffer(data[8 + 4 * n:], dtype=np.int64)
     return out
-
-
-def _pack_counts(df: np.ndarray) -> bytes:
-    """Document frequencies as (count, nonzero columns, values): a few hundred KB instead of 8 MB per chunk."""
-    columns = np.nonzero(df)[0].astype(np.int32)
-    return zlib.compress(np.int64(columns.size).tobytes() + columns.tobytes() + df[columns].astype(np.int64).tobytes(), 1)
 
 
 def _set_model(db: Database, key: str, value: Any) -> None:
@@ -318,7 +341,14 @@ def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]
                      " last_position = excluded.last_position",
                      (event_id, _iso(state.first), _iso(state.last), state.last_position))
     conn.executemany("INSERT OR IGNORE INTO events_stale(event_id) VALUES (?)", [(e,) for e in sorted(touched)])
-    _set_model(db, "df", _pack_counts(clusterer.df_))
+    _save_df(db, clusterer)
+    days: dict[str, int] = {}
+    for k, item in enumerate(chunk):
+        if item.date is not None:
+            day = item.date.isoformat()
+            days[day] = min(days.get(day, first_position + k + 1), first_position + k + 1)
+    conn.executemany("INSERT INTO event_days(day, first_position) VALUES (?, ?) ON CONFLICT(day) DO UPDATE SET"
+                     " first_position = min(first_position, excluded.first_position)", sorted(days.items()))
     _set_model(db, "n_docs", json.dumps(clusterer.n_docs_))
     _set_model(db, "position", json.dumps(clusterer.position_))
     return touched

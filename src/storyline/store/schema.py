@@ -145,6 +145,13 @@ ALTER TABLE event_assignments ADD COLUMN terms BLOB;     -- int64 hashed term co
     (104, "events whose record must be recomputed from their members", """
 CREATE TABLE events_stale (event_id TEXT PRIMARY KEY);  -- marked with each chunk, refreshed at the stage's end
 """),
+    (105, "event clusterer: document frequencies updated per chunk; earliest position of each publication day", """
+CREATE TABLE event_df (col INTEGER PRIMARY KEY, n INTEGER NOT NULL);   -- hashed term column -> documents
+CREATE TABLE event_days (day TEXT PRIMARY KEY, first_position INTEGER NOT NULL);  -- earliest position per date
+INSERT INTO event_days(day, first_position)
+    SELECT substr(a.date, 1, 10), min(ea.position) FROM event_assignments ea JOIN articles a ON a.id = ea.article_id
+    WHERE a.date IS NOT NULL GROUP BY substr(a.date, 1, 10);
+"""),
     (160, "story linker state: per-story term profile and an inverted index of its top terms", """
 CREATE TABLE story_profiles (
     story_id   TEXT PRIMARY KEY,
