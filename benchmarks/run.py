@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shlex
 import sqlite3
 import subprocess
@@ -238,9 +239,11 @@ def record(text: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
     """Add a block at the end of the "## Scale" section (created if missing), leaving other sections alone."""
     content = path.read_text(encoding="utf-8") if path.exists() else ""
     marker = "## Scale"
-    if marker not in content:
+    heading = re.search(rf"^{marker}$", content, re.M)   # the heading line, not a mention in the text
+    if heading is None:
         content = content.rstrip("\n") + f"\n\n{marker}\n\nRecorded by `benchmarks/run.py --record`.\n"
-    start = content.index(marker)
+        heading = re.search(rf"^{marker}$", content, re.M)
+    start = heading.start()
     nxt = content.find("\n## ", start + len(marker))
     end = len(content) if nxt < 0 else nxt
     content = content[:end].rstrip("\n") + "\n\n" + text.strip("\n") + "\n" + content[end:]

@@ -35,7 +35,7 @@ def test_record_writes_only_inside_the_scale_section(tmp_path: Path) -> None:
     import run
 
     path = tmp_path / "BENCHMARKS.md"
-    path.write_text("## Other\n\nkeep me\n\n## Scale\n\nold\n\n## Later\n\nme too\n", encoding="utf-8")
+    path.write_text("## Other\n\nkeep me (see `## Scale`)\n\n## Scale\n\nold\n\n## Later\n\nme too\n", encoding="utf-8")
     run.record("### new result", path)
     text = path.read_text(encoding="utf-8")
     assert text.index("old") < text.index("### new result") < text.index("## Later")
