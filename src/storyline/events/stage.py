@@ -1,10 +1,13 @@
 """The events build stage: cluster what is new, persist state and results in one transaction per chunk.
 
 Articles without an event are taken in publication order (date, then seq)
-in fixed-size chunks. Before each chunk the clusterer's state (document
-frequencies, active events and their members) is read back from the DB, so
-a build killed after chunk k and run again continues exactly where an
-uninterrupted build would be: same chunks, same state, same events.
+in chunks of one publication day. Before each chunk the clusterer's state
+(active events, their members inside the time window with their saved top
+terms and nearest neighbours; document frequencies unless this process
+saved them itself) is read back from the DB, so a build killed after chunk k
+and run again continues exactly where an uninterrupted build would be: same
+chunks, same state, same events. Event records are refreshed once at the
+end from the stale marks the chunks left.
 """
 from __future__ import annotations
 
