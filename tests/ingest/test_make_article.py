@@ -102,6 +102,14 @@ def test_mojibake_is_repaired_and_clean_text_left_alone() -> None:
     assert repair_mojibake(clean) == clean
 
 
+def test_a_given_title_is_repaired_like_the_text() -> None:
+    raw = RawDocument(source="x.jsonl:1", id="m1", title="When mobs attacked Bandukwalaâ€™s house",
+                      text=BODY.replace("mayor", "mayorâ€™s aide"), format="jsonl")
+    art = make_article(raw)
+    assert art.title == "When mobs attacked Bandukwala’s house"
+    assert "mayor’s aide" in art.text
+
+
 def test_make_article_from_a_record() -> None:
     raw = RawDocument(source="x.jsonl:1", id="a1", url="https://www.n.example/2021/04/07/budget",
                       text=BODY, date="Wed, 07 Apr 2021 10:00:00 GMT", format="jsonl")

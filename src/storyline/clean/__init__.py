@@ -40,7 +40,8 @@ def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int
     text = cleaned.text if cleaned is not None else raw_text.strip()
     if len(text) < min_chars:
         raise RecordError("too-short", f"{len(text)} characters of text after cleaning (< clean.min_chars={min_chars})")
-    title = choose_title(raw.title, (cleaned.title if cleaned else None) or (page.title if page else None), text)
+    given = repair_mojibake(raw.title) if raw.title else raw.title    # a feed's or JSONL's title field is scraped too
+    title = choose_title(given, (cleaned.title if cleaned else None) or (page.title if page else None), text)
     date, date_source = metadata.find_date(
         header=raw.date if raw.extra.get("date_source") == "header" else None,
         field=raw.date if raw.extra.get("date_source") != "header" else None,
