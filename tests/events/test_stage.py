@@ -76,3 +76,45 @@ def test_killed_build_rerun_equals_uninterrupted(ecb_dated: list[dict[str, str]]
     assert cli("build", "--only", "dedupe", "--only", "events", db=killed, config=no_embed_config).returncode == 0
     assert _assignments(killed) == _assignments(reference)
     assert _events(killed) == _events(reference)
+
+
+def _legacy_df_blob(conn: sqlite3.Connection) -> bytes:
+    """The document frequencies as stores before migration 105 kept them: (count, int32 columns, int64 values)."""
+    import zlib
+
+    import numpy as np
+
+    rows = conn.execute("SELECT col, n FROM event_df ORDER BY col").fetchall()
+    cols = np.asarray([r[0] for r in rows], dtype=np.int32)
+    values = np.asarray([r[1] for r in rows], dtype=np.int64)
+    return zlib.compress(np.int64(cols.size).tobytes() + cols.tobytes() + values.tobytes(), 1)
+
+
+def test_a_store_from_before_the_saved_neighbours_terms_and_df_table_continues(
+        ecb_dated: list[dict[str, str]], tmp_path: Path, no_embed_config: Path) -> None:
+    """Builds made before migrations 102-105 have no neighbour lists, top terms or df table: a later build copes."""
+    first, later = ecb_dated[:120], ecb_dated[120:160]
+    legacy, fresh = tmp_path / "legacy.db", tmp_path / "fresh.db"
+    for db in (legacy, fresh):
+        assert cli("ingest", str(write_jsonl(first, tmp_path / "a.jsonl")), db=db).returncode == 0
+        assert cli("build", "--only", "dedupe", "--only", "events", db=db, config=no_embed_config).returncode == 0
+    with sqlite3.connect(legacy) as conn:          # turn it into what the older code left behind
+        blob = _legacy_df_blob(conn)
+        conn.execute("INSERT INTO event_model(key, value) VALUES ('df', ?)", (blob,))
+        conn.execute("DELETE FROM event_df")
+        conn.execute("UPDATE event_assignments SET profile = NULL, terms = NULL")
+    before = _assignments(legacy)
+    for db in (legacy, fresh):
+        assert cli("ingest", str(write_jsonl(later, tmp_path / "b.jsonl")), db=db).returncode == 0
+        built = cli("build", "--only", "dedupe", "--only", "events", db=db, config=no_embed_config)
+        assert built.returncode == 0, built.stderr
+    after = _assignments(legacy)
+    assert all(after[a] == e for a, e in before.items()), "an earlier event id changed"
+    assert all(after.values()), "every article has an event"
+    with sqlite3.connect(legacy) as conn:
+        assert conn.execute("SELECT count(*) FROM event_model WHERE key = 'df'").fetchone()[0] == 0
+        legacy_df = dict(conn.execute("SELECT col, n FROM event_df"))
+    with sqlite3.connect(fresh) as conn:
+        assert legacy_df == dict(conn.execute("SELECT col, n FROM event_df"))   # the counts carried over exactly
+    gold = {r["id"]: r["label"] for r in first + later}
+    assert b_cubed(after, gold).f1 >= b_cubed(_assignments(fresh), gold).f1 - 0.05
