@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from .output import emit_json, emit_table
+from .output import emit_json, emit_rows, emit_table
 
 
 def _print_counts(counts: Any) -> None:
@@ -74,10 +74,7 @@ def _print_result(sl: Any) -> None:
 def articles(obj: Any, limit: int | None, as_json: bool) -> None:
     """List stored articles by date."""
     data = obj.open(readonly=True).articles(limit)
-    if as_json:
-        emit_json(data)
-    else:
-        emit_table(data, ["id", "date", "outlet", "language", "title"])
+    emit_rows(data, ["id", "date", "outlet", "language", "title"], as_json)
 
 
 @click.command()
@@ -105,10 +102,7 @@ def show(obj: Any, article_id: str, as_json: bool) -> None:
 def rejects(obj: Any, limit: int | None, as_json: bool) -> None:
     """List input records that were not stored, with the reason."""
     data = obj.open(readonly=True).rejects(limit)
-    if as_json:
-        emit_json(data)
-    else:
-        emit_table(data, ["source", "record_id", "reason", "detail"])
+    emit_rows(data, ["source", "record_id", "reason", "detail"], as_json)
 
 
 @click.command()

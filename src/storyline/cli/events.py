@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from .output import emit_json, emit_table
+from .output import emit_json, emit_rows
 
 
 @click.command()
@@ -15,10 +15,7 @@ from .output import emit_json, emit_table
 def events(obj: Any, limit: int | None, as_json: bool) -> None:
     """List events in time order: when it happened, where, title, articles and sources."""
     data = obj.open(readonly=True).events(limit)
-    if as_json:
-        emit_json(data)
-    else:
-        emit_table(data, ["id", "date", "start", "end", "place", "n_articles", "n_outlets", "title"])
+    emit_rows(data, ["id", "date", "start", "end", "place", "n_articles", "n_outlets", "title"], as_json)
 
 
 @click.command()

@@ -22,3 +22,11 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
     for row in rows:
         table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
     Console(width=160 if not click.get_text_stream("stdout").isatty() else None).print(table)
+
+
+def emit_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], as_json: bool) -> None:
+    """A list command's output: the full records as JSON, or the named columns as a table."""
+    if as_json:
+        emit_json(rows)
+    else:
+        emit_table(rows, columns)

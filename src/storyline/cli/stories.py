@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from .output import emit_json, emit_table
+from .output import emit_rows
 
 
 @click.command()
@@ -15,10 +15,7 @@ from .output import emit_json, emit_table
 def stories(obj: Any, limit: int | None, as_json: bool) -> None:
     """List stories (chains of events), latest first: span, events, articles, title."""
     data = obj.open(readonly=True).stories(limit)
-    if as_json:
-        emit_json(data)
-    else:
-        emit_table(data, ["id", "start", "end", "n_events", "n_articles", "title"])
+    emit_rows(data, ["id", "start", "end", "n_events", "n_articles", "title"], as_json)
 
 
 def register(group: click.Group) -> None:

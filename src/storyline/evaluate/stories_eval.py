@@ -161,12 +161,7 @@ def eval_wikiref(ctx: EvalContext) -> list[Row]:
             score_clusters("wikiref220", "events", "storyline (default)", {k: built.event[k] for k in gold}, gold,
                            "events scored against topics")]
     if ctx.baselines:
-        from .baselines import tfidf_agglomerative
-
-        ids = list(gold)
-        pred, threshold = tfidf_agglomerative([built.texts[i] for i in ids], ids, gold)
-        rows.append(score_clusters("wikiref220", "stories", "TF-IDF + agglomerative (oracle)", pred, gold,
-                                   f"threshold {threshold} picked on gold"))
+        rows.append(oracle_story_row("wikiref220", built, gold))
     return rows
 
 
@@ -185,13 +180,18 @@ def eval_seed_stories(ctx: EvalContext) -> list[Row]:
     rows = [score_clusters("seeds", "stories", "storyline (default)", pred, gold,
                            f"real pipeline; {n_events} events in {len(set(pred.values()))} story", built.seconds)]
     if ctx.baselines:
-        from .baselines import tfidf_agglomerative
-
-        ids = list(gold)
-        base, threshold = tfidf_agglomerative([built.texts[i] for i in ids], ids, gold)
-        rows.append(score_clusters("seeds", "stories", "TF-IDF + agglomerative (oracle)", base, gold,
-                                   f"threshold {threshold} picked on gold"))
+        rows.append(oracle_story_row("seeds", built, gold))
     return rows
+
+
+def oracle_story_row(dataset: str, built: Built, gold: dict[str, str]) -> Row:
+    """TF-IDF + agglomerative over the stored texts, its threshold picked on the gold (an oracle baseline)."""
+    from .baselines import tfidf_agglomerative
+
+    ids = list(gold)
+    pred, threshold = tfidf_agglomerative([built.texts[i] for i in ids], ids, gold)
+    return score_clusters(dataset, "stories", "TF-IDF + agglomerative (oracle)", pred, gold,
+                          f"threshold {threshold} picked on gold")
 
 
 def gold_pairs(labels: Mapping[str, str]) -> set[frozenset[str]]:
