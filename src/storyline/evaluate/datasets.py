@@ -63,3 +63,48 @@ def load_seed_paths(root: Path | None = None) -> list[tuple[Path, str]]:
         base = _require((root or data_root()).parent / "seeds")
     files = sorted(base.glob("*.txt"))
     return [(f, SEED_EVENTS[f.name[:3]]) for f in files if f.name[:3] in SEED_EVENTS]
+
+
+# -- messy real corpora: newsdev, gva, t17 -------------------------------------------------------
+
+@dataclass
+class Gold:
+    """The gold labels of one article of a JSONL corpus (``event`` is None where the corpus has none)."""
+
+    event: str | None
+    story: str
+
+
+REAL_CORPORA = ("newsdev", "gva", "t17")
+
+
+def real_corpus(name: str, root: Path | None = None) -> tuple[Path, dict[str, Gold]]:
+    """``articles.jsonl`` of a real labelled corpus (ingested as it is) and its gold by article id.
+
+    The articles file is fed to ``storyline ingest`` unchanged, as a user would:
+    its extra fields (``title_source``, ``date_source``, …) are ignored by the reader.
+    """
+    if name not in REAL_CORPORA:
+        raise InputError(f"unknown corpus {name!r}; choose from {', '.join(REAL_CORPORA)}")
+    base = _require((root or data_root()) / name)
+    articles = _require(base / "articles.jsonl")
+    gold: dict[str, Gold] = {}
+    with _require(base / "gold.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rec = json.loads(line)
+                gold[rec["id"]] = Gold(rec.get("event"), rec["story"])
+    return articles, gold
+
+
+def t17_timelines(root: Path | None = None) -> dict[tuple[str, str], dict[dt.date, list[str]]]:
+    """Timeline17's journalist timelines: (topic, timeline) → date → summary sentences."""
+    path = _require((root or data_root()) / "t17" / "timelines.jsonl")
+    timelines: dict[tuple[str, str], dict[dt.date, list[str]]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rec = json.loads(line)
+                entry = timelines.setdefault((rec["topic"], rec["timeline"]), {})
+                entry.setdefault(dt.date.fromisoformat(rec["date"]), []).extend(rec["summary"])
+    return timelines
