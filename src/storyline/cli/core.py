@@ -50,21 +50,56 @@ def build(obj: Any, only: tuple[str, ...], as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.pass_obj
 def run(obj: Any, paths: tuple[str, ...]) -> None:
-    """The main job: ingest PATHS, build every stage, print the result."""
+    """The main job: ingest PATHS, build every stage, print a short summary and what to try next."""
     sl = obj.open()
     with obj.progress() as progress:
         counts = sl.ingest(list(paths), progress)
         _print_counts(counts)
         sl.build(progress)
-    _print_result(sl)
+    _print_result(sl, obj.db_path)
 
 
-def _print_result(sl: Any) -> None:
-    """Articles with their dates and titles, then the timeline where events exist."""
-    emit_table(sl.articles(), ["id", "date", "outlet", "title"], title="Articles")
-    printer = getattr(sl, "print_overview", None)
-    if printer is not None:
-        printer()
+TOP_STORIES = 5
+
+
+def _print_result(sl: Any, db_path: str | None) -> None:
+    """What was built (counts), the largest stories with their ids, and the next commands to try."""
+    stats = sl.stats()
+    click.echo("")
+    click.echo(f"{stats['articles']} articles ({stats['near_duplicates']} near-duplicates linked), "
+               f"{stats['events']} events, {stats['stories']} stories, {stats['entities']} entities, "
+               f"{stats['quotes']} quotes")
+    top = sorted(sl.stories(), key=lambda s: (-(s.get("n_articles") or 0), s["id"]))[:TOP_STORIES]
+    if top:
+        click.echo("")
+        click.echo("Top stories:")
+        for story in top:
+            span = story.get("start") or ""
+            if story.get("end") and story.get("end") != story.get("start"):
+                span += f" … {story['end']}"
+            click.echo(f"  {story['id']}  {span:<23}  {story.get('n_events') or 0} events, "
+                       f"{story.get('n_articles') or 0} articles  {_cut(story.get('title') or '', 70)}")
+    click.echo("")
+    click.echo("Next, try:")
+    for command, why in next_commands(db_path, top[0]["id"] if top else None):
+        click.echo(f"  {command:<52}  # {why}")
+
+
+def next_commands(db_path: str | None, story_id: str | None) -> list[tuple[str, str]]:
+    """The commands a first run suggests (the README shows the same ones)."""
+    base = "storyline" + (f" --db {db_path}" if db_path else "")
+    out = []
+    if story_id:
+        out.append((f"{base} timeline {story_id}", "the story's key dates, what happened, cited"))
+    out += [(f"{base} stories", "every story with its id"),
+            (f"{base} events", "every event with its id; then: event ID"),
+            (f"{base} report -o report.html", "one HTML file to read or share"),
+            (f"{base} serve", "browse in a web browser at http://127.0.0.1:8000")]
+    return out
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @click.command()
