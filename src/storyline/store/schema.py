@@ -280,4 +280,9 @@ CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
 -- articles annotated before margins existed are annotated again on the next build
 DELETE FROM state WHERE key = 'understand.seq';
 """),
+    (2, "runs: the process that owns a run, and how it ended (done | interrupted)", """
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN status TEXT;
+UPDATE runs SET status = 'done' WHERE ended_at IS NOT NULL;
+"""),
 ]
