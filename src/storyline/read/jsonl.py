@@ -31,6 +31,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "outlet": ("source", "outlet", "publisher", "site_name", "sitename", "source_domain", "domain",
                "media", "newspaper", "source_name"),
     "language": ("language", "lang", "locale"),
+    # When the record was fetched: the only base for a relative date ("2 days ago") in its date field.
+    "reference": ("crawled_at", "crawl_date", "date_crawled", "retrieved", "retrieved_at", "scraped_at",
+                  "fetched_at", "date_download", "downloaded_at", "accessed", "accessed_at"),
 }
 ARRAY_KEYS = ("articles", "items", "records", "documents", "docs", "data", "results")
 CHUNK = 1 << 20
@@ -200,10 +203,12 @@ def record_to_raw(obj: Any, source: str, fmt: str) -> RawDocument | Reject:
     lowered = {str(k).lower(): v for k, v in obj.items()}
     found = {name: _first(lowered, names) for name, names in FIELD_NAMES.items()}
     record_id = _as_text(found["id"])
+    reference = _as_date_text(found["reference"])
     return RawDocument(
         source=source, id=record_id, url=_as_text(found["url"]), title=_as_text(found["title"]),
         date=_as_date_text(found["date"]), text=_as_body(found["text"]), html=_as_text(found["html"]),
-        outlet=_as_outlet(found["outlet"]), language=_as_text(found["language"]), format=fmt)
+        outlet=_as_outlet(found["outlet"]), language=_as_text(found["language"]), format=fmt,
+        extra={"reference_date": reference} if reference else {})
 
 
 def _first(record: dict[str, Any], names: tuple[str, ...]) -> Any:
