@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from storyline.web import create_app
 
@@ -34,6 +35,7 @@ def test_two_processes_ingest_into_one_db(tmp_path: Path) -> None:
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_serve_during_build(tmp_path: Path) -> None:
     """The web app keeps answering (200, never 5xx) while ``build`` writes to the same DB."""
     db = tmp_path / "live.db"

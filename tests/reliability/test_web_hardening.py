@@ -17,7 +17,10 @@ import pytest
 from storyline.records import Article
 from storyline.store import Database, write_batch
 from storyline.web import create_app
-from storyline.web.app import SECURITY_HEADERS, allowed_hosts
+from storyline.web.app import CSP
+
+SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
 from .conftest import LiveServer, assert_one_line_error, run_cli
 
@@ -101,6 +104,8 @@ def test_extreme_numbers_are_4xx_with_headers(client: httpx.Client) -> None:
 
 def test_foreign_host_is_refused(client: httpx.Client, odd_db: Path) -> None:
     """Item 14: a request naming another host (DNS rebinding) gets 400, with the headers."""
+    from storyline.web.app import allowed_hosts
+
     for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example"):
         response = client.get("/api/stories", headers={"Host": host})
         assert response.status_code == 400, host
