@@ -280,4 +280,15 @@ CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
 -- articles annotated before margins existed are annotated again on the next build
 DELETE FROM state WHERE key = 'understand.seq';
 """),
+    (210, "quote confidence and reason; user corrections of entities", """
+ALTER TABLE quotes ADD COLUMN confidence REAL;          -- how sure the attribution is (0 when unattributed)
+ALTER TABLE quotes ADD COLUMN reason TEXT;              -- why an unattributed quote has no speaker
+CREATE TABLE entity_corrections (
+    seq    INTEGER PRIMARY KEY,                          -- applied in the order the user gave them
+    action TEXT NOT NULL,                                -- merge | split | rename
+    a      TEXT NOT NULL,
+    b      TEXT,
+    at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+"""),
 ]
