@@ -107,13 +107,18 @@ class BuildReport:
 
 
 def build(db: Database, settings: Settings, progress: Progress = NO_PROGRESS,
-          only: Sequence[str] | None = None, pipeline: Any = None) -> BuildReport:
-    """Run every build stage (or those in ``only``) over what is new since its last run."""
+          only: Sequence[str] | None = None, pipeline: Any = None, executor: Any = None) -> BuildReport:
+    """Run every build stage (or those in ``only``) over what is new since its last run.
+
+    ``executor`` is the engine stages may hand work to (``[engine]``'s when None).
+    """
+    from .engine import get_engine
     from .stages import Pipeline, StageContext
 
     pipeline = pipeline or Pipeline.default()
     pipeline.select(only)                      # an unknown stage name fails before anything runs
     run_id = start_run(db, "build", list(only or []))
-    reports = pipeline.run(StageContext(db, settings, progress), only)
+    ctx = StageContext(db, settings, progress, executor or get_engine(settings))
+    reports = pipeline.run(ctx, only)
     end_run(db, run_id)
     return BuildReport({r.name: r.counts for r in reports}, reports)

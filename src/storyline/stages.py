@@ -92,7 +92,7 @@ class EventsStage:
     def run(self, ctx: StageContext) -> dict[str, Any]:
         from .events import run
 
-        return run(ctx.db, ctx.settings, ctx.progress)
+        return run(ctx.db, ctx.settings, ctx.progress, executor=ctx.executor)
 
 
 class StoriesStage:
