@@ -16,6 +16,8 @@ MapFn = Callable[..., Iterable[Any]]
 class LocalEngine:
     """A process pool over this machine's cores; one worker means plain in-process calls."""
 
+    distributed = False
+
     def __init__(self, workers: int | None = None, chunksize: int = 16, min_parallel: int = 64) -> None:
         if workers is not None and workers < 1:
             raise ConfigError(f"engine.workers must be >= 1, got {workers}")

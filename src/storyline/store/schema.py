@@ -261,6 +261,13 @@ CREATE TABLE abstracts (
     error    TEXT
 );
 """),
+    (50, "stage_state: each build stage's parameter hash, so a changed setting rebuilds it", """
+CREATE TABLE stage_state (
+    stage  TEXT PRIMARY KEY,
+    params TEXT NOT NULL,                       -- hash of the config sections the stage reads
+    ran_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+"""),
     (300, "web read paths: duplicates of an article, entity → articles, stories by date", """
 CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS mentions_entity_article ON mentions(entity_id, article_id);
