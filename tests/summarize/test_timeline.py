@@ -106,3 +106,25 @@ def test_t17_quality_floor() -> None:
     assert len(scores) == 11
     assert means["date"] >= 0.60
     assert means["r1"] >= 0.12
+
+
+def test_alignment_rouge_equals_tilse_many_to_one() -> None:
+    """Our faster call (cost matrix once, transposed) gives exactly tilse's align+ m:1 scores."""
+    pytest.importorskip("tilse")
+    from tilse.data.timelines import GroundTruth, Timeline
+    from tilse.evaluation import rouge
+
+    from storyline.evaluate.tls_eval import score_timeline, tokenize
+
+    pred = {D(2010, 4, 20): ["An explosion on the rig killed 11 workers."], D(2010, 4, 23): ["The rig sank."],
+            D(2010, 5, 2): ["Obama visited the coast."]}
+    gold = {D(2010, 4, 20): ["An explosion aboard the Deepwater Horizon kills 11 workers ."],
+            D(2010, 4, 22): ["The Deepwater Horizon sinks to the bottom ."]}
+    ours = score_timeline(pred, gold)
+    tl = Timeline({d: [tokenize(s).lower() for s in v] for d, v in pred.items()})
+    gt = GroundTruth([Timeline({d: [tokenize(s).lower() for s in v] for d, v in gold.items()})])
+    ref = rouge.TimelineRougeEvaluator(measures=["rouge_1", "rouge_2"], rouge_computation="reimpl") \
+        .evaluate_align_date_content_costs_many_to_one(tl, gt)
+    assert ours.r1_p == pytest.approx(ref["rouge_1"]["precision"]) and ours.r1_r == pytest.approx(ref["rouge_1"]["recall"])
+    assert ours.r2_p == pytest.approx(ref["rouge_2"]["precision"]) and ours.r2_r == pytest.approx(ref["rouge_2"]["recall"])
+    assert (ours.date_p, ours.date_r) == (pytest.approx(1 / 3), pytest.approx(1 / 2))

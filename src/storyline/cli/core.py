@@ -66,9 +66,9 @@ def _print_result(sl: Any, db_path: str | None) -> None:
     """What was built (counts), the largest stories with their ids, and the next commands to try."""
     stats = sl.stats()
     click.echo("")
-    click.echo(f"{stats['articles']} articles ({stats['near_duplicates']} near-duplicates linked), "
-               f"{stats['events']} events, {stats['stories']} stories, {stats['entities']} entities, "
-               f"{stats['quotes']} quotes")
+    click.echo(f"{_n(stats['articles'], 'article')} ({stats['near_duplicates']} near-duplicates linked), "
+               f"{_n(stats['events'], 'event')}, {_n(stats['stories'], 'story', 'stories')}, "
+               f"{_n(stats['entities'], 'entity', 'entities')}, {_n(stats['quotes'], 'quote')}")
     top = sorted(sl.stories(), key=lambda s: (-(s.get("n_articles") or 0), s["id"]))[:TOP_STORIES]
     if top:
         click.echo("")
@@ -77,8 +77,8 @@ def _print_result(sl: Any, db_path: str | None) -> None:
             span = story.get("start") or ""
             if story.get("end") and story.get("end") != story.get("start"):
                 span += f" … {story['end']}"
-            click.echo(f"  {story['id']}  {span:<23}  {story.get('n_events') or 0} events, "
-                       f"{story.get('n_articles') or 0} articles  {_cut(story.get('title') or '', 70)}")
+            click.echo(f"  {story['id']}  {span:<23}  {_n(story.get('n_events') or 0, 'event')}, "
+                       f"{_n(story.get('n_articles') or 0, 'article')}  {_cut(story.get('title') or '', 70)}")
     click.echo("")
     click.echo("Next, try:")
     for command, why in next_commands(db_path, top[0]["id"] if top else None):
@@ -96,6 +96,11 @@ def next_commands(db_path: str | None, story_id: str | None) -> list[tuple[str, 
             (f"{base} report -o report.html", "one HTML file to read or share"),
             (f"{base} serve", "browse in a web browser at http://127.0.0.1:8000")]
     return out
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """"1 story", "2 stories"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -137,6 +142,9 @@ def show(obj: Any, article_id: str, as_json: bool) -> None:
 def rejects(obj: Any, limit: int | None, as_json: bool) -> None:
     """List input records that were not stored, with the reason."""
     data = obj.open(readonly=True).rejects(limit)
+    if not data and not as_json:
+        click.echo("no rejects: every record read was stored or was a duplicate", err=True)
+        return
     emit_rows(data, ["source", "record_id", "reason", "detail"], as_json)
 
 

@@ -20,16 +20,16 @@ def events(obj: Any, limit: int | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("story_id", required=False)
-@click.option("--dates", "n_dates", type=int, default=None,
-              help="How many dates to pick (default 10).")
-@click.option("--sentences", "n_sentences", type=int, default=None,
-              help="Sentences per date (default 2).")
+@click.option("--dates", "n_dates", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many dates to pick.")
+@click.option("--sentences", "n_sentences", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Sentences per date.")
 @click.option("--events", "as_events", is_flag=True, help="One line per event instead (with event ids).")
 @click.option("--json", "as_json", is_flag=True,
               help='JSON: [{"date", "sentences": [{"text", "article_id"}]}] (with --events: the event records).')
 @click.option("--timelinejs", "as_timelinejs", is_flag=True, help="TimelineJS 3 JSON, to load in its viewer.")
 @click.pass_obj
-def timeline(obj: Any, story_id: str | None, n_dates: int | None, n_sentences: int | None, as_events: bool,
+def timeline(obj: Any, story_id: str | None, n_dates: int, n_sentences: int, as_events: bool,
              as_json: bool, as_timelinejs: bool) -> None:
     """The important dates of a story (or of all articles) and what happened on each, cited.
 
@@ -42,9 +42,9 @@ def timeline(obj: Any, story_id: str | None, n_dates: int | None, n_sentences: i
     if as_events:
         _print_event_lines(sl, story_id, as_json)
         return
-    from ..summarize.timeline import DEFAULT_DATES, DEFAULT_SENTENCES, story_timeline, to_timelinejs
+    from ..summarize.timeline import story_timeline, to_timelinejs
 
-    entries = story_timeline(sl.db, story_id, n_dates or DEFAULT_DATES, n_sentences or DEFAULT_SENTENCES)
+    entries = story_timeline(sl.db, story_id, n_dates, n_sentences)
     if as_json:
         emit_json([e.as_dict() for e in entries])
     elif as_timelinejs:
