@@ -99,12 +99,12 @@ class TermCache:
         self._rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
 
     def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        from ..events.features import _bucket
+        from ..events.features import term_column
 
         counts = featurizer.term_counts(row["text"], row["title"])
         buckets: dict[int, float] = {}
         for term, count in counts.items():
-            col = _bucket(term, featurizer.n_features)
+            col = term_column(term, featurizer.n_features)
             buckets[col] = buckets.get(col, 0.0) + count
         cols = np.array(sorted(buckets), dtype=np.int32)
         raw = np.array([buckets[c] for c in cols.tolist()], dtype=np.float64)
