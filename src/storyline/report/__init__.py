@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Database
-from ..web import charts, queries
+from ..views import pages as queries
+from ..web import charts
 from ..web.render import make_environment
 
 STYLESHEET = Path(__file__).parent.parent / "web" / "static" / "style.css"

@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import NotFoundError, StoreError
 from ..store import Database
-from . import charts, queries
+from ..views import pages as queries
+from . import charts
 from .render import make_environment
 
 STATIC_DIR = Path(__file__).parent / "static"
