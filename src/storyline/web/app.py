@@ -1,7 +1,7 @@
 """The local web app: server-rendered pages and a JSON twin of each under ``/api``.
 
 Routes are thin: each opens the database read-only for the request, calls
-one function of :mod:`storyline.web.queries` and renders a template (or
+one function of :mod:`storyline.views.pages` and renders a template (or
 returns the same dict as JSON). Nothing here writes; WAL lets the app read
 while ``storyline ingest`` or ``build`` writes.
 """
