@@ -62,9 +62,9 @@ def run(obj: Any, paths: tuple[str, ...]) -> None:
 def _print_result(sl: Any) -> None:
     """Articles with their dates and titles, then the timeline where events exist."""
     emit_table(sl.articles(), ["id", "date", "outlet", "title"], title="Articles")
-    printer = getattr(sl, "print_overview", None)
-    if printer is not None:
-        printer()
+    from .events import print_timelines
+
+    print_timelines(sl)
 
 
 @click.command()

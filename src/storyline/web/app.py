@@ -1,7 +1,7 @@
 """The local web app: server-rendered pages and a JSON twin of each under ``/api``.
 
 Routes are thin: each opens the database read-only for the request, calls
-one function of :mod:`storyline.web.queries` and renders a template (or
+one function of :mod:`storyline.views.pages` and renders a template (or
 returns the same dict as JSON). Nothing here writes; WAL lets the app read
 while ``storyline ingest`` or ``build`` writes.
 """
@@ -23,7 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError, StoreError
 from ..store import Database
-from . import charts, queries
+from ..views import pages as queries
+from . import charts
 from .render import make_environment
 
 STATIC_DIR = Path(__file__).parent / "static"
