@@ -11,7 +11,8 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from ..errors import (ForeignDatabaseError, ReadOnlyError, SchemaVersionError, StoreError, translate_os,
                       translate_sqlite)
@@ -185,7 +186,8 @@ class Database:
 
     def set_state(self, key: str, value: Any) -> None:
         """Write a JSON value into ``state``; call inside a transaction to keep it atomic."""
-        self.conn.execute("INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        self.conn.execute("INSERT INTO state(key, value) VALUES (?, ?)"
+                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                           (key, json.dumps(value)))
 
     def integrity_ok(self) -> bool:
