@@ -287,4 +287,9 @@ CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
 -- articles annotated before margins existed are annotated again on the next build
 DELETE FROM state WHERE key = 'understand.seq';
 """),
+    (220, "only new work per build: articles whose quotes and events whose quote groups are out of date", """
+CREATE TABLE quotes_stale (article_id TEXT PRIMARY KEY);    -- annotated, or a speaker changed, since quotes ran
+CREATE TABLE quotes_regroup (event_id TEXT PRIMARY KEY);    -- quotes came or went: group repeats again
+INSERT OR IGNORE INTO quotes_stale(article_id) SELECT DISTINCT article_id FROM sentences;
+"""),
 ]

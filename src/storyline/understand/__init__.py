@@ -31,9 +31,8 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     entity_kw = settings.section("entities")
     ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size", "n_process") if k in entity_kw}
     n_new = stage.annotate_new(db, progress, **ner_kw)
-    resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
-    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress) \
-        if resolved or n_new else db.scalar("SELECT count(*) FROM quotes")
+    stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
+    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress)
     n_facts = stage.align_facts(db, FactAligner(**settings.section("facts")), progress)
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
             "quotes": n_quotes, "facts": n_facts}
