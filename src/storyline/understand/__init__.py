@@ -18,7 +18,10 @@ from ..progress import Progress
 from ..store import Database
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
+from .places import assign_places
 from .quotes import QuoteExtractor, SpeakerMention
+
+PLACED = "understand.placed"     # the resolution signature event places were last assigned from
 
 __all__ = ["run", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
            "EventSentence", "extract_mentions"]
@@ -31,8 +34,14 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     entity_kw = settings.section("entities")
     ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size", "n_process") if k in entity_kw}
     n_new = stage.annotate_new(db, progress, **ner_kw)
-    stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
+    resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
     n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress)
     n_facts = stage.align_facts(db, FactAligner(**settings.section("facts")), progress)
+    # places read resolved PLACE mentions and event membership: both change only with a resolution
+    placed = db.get_state(PLACED)
+    if resolved or placed != db.get_state(stage.RESOLVED):
+        assign_places(db)
+        with db.transaction():
+            db.set_state(PLACED, db.get_state(stage.RESOLVED))
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
-            "quotes": n_quotes, "facts": n_facts}
+            "quotes": n_quotes, "facts": n_facts, "places": db.scalar("SELECT count(place) FROM events")}

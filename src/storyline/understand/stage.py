@@ -274,9 +274,11 @@ def _write_quotes(db: Database, article_ids: list[str], found: list[tuple[Quote,
         conn.executemany("DELETE FROM quotes WHERE article_id = ?", [(a,) for a in article_ids])
         conn.executemany(
             "INSERT OR REPLACE INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id,"
-            " event_id, speaker_start, speaker_end, how) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " event_id, speaker_start, speaker_end, how, confidence, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(rec.id, rec.text, rec.article_id, rec.start, rec.end, rec.speaker, rec.speaker_entity_id,
-              rec.group_id, rec.event_id, q.speaker_start, q.speaker_end, q.how or None) for rec, q in found])
+              rec.group_id, rec.event_id, q.speaker_start, q.speaker_end, q.how or None,
+              q.confidence if q.speaker_entity_id else 0.0, None if q.speaker_entity_id else q.reason or None)
+             for rec, q in found])
         conn.executemany("INSERT OR IGNORE INTO quotes_regroup(event_id) VALUES (?)",
                          [(e,) for e in {*old_events, *(rec.event_id for rec, _ in found)} if e])
         conn.executemany("DELETE FROM quotes_stale WHERE article_id = ?", [(a,) for a in article_ids])
