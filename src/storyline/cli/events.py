@@ -57,8 +57,6 @@ def timeline(obj: Any, story_id: str | None, n_dates: int, n_sentences: int, as_
 
 def _print_event_lines(sl: Any, story_id: str | None, as_json: bool) -> None:
     """The event timeline: one dated line per event, its id first."""
-    from ..events.queries import timeline_line
-
     data = sl.timeline(story_id)
     if as_json:
         emit_json(data)
@@ -96,6 +94,35 @@ def _timeline_title(db: Any, story_id: str | None) -> str:
     if story_id is None:
         return "All articles"
     return db.scalar("SELECT title FROM stories WHERE id = ?", (story_id,)) or story_id
+
+
+def timeline_line(event: dict[str, Any]) -> str:
+    """One dated line: date, range when it spans days, place, title, coverage."""
+    span = ""
+    if event.get("start") and event.get("end") and event["start"] != event["end"]:
+        span = f" ({event['start']}…{event['end']})"
+    place = f" [{event['place']}]" if event.get("place") else ""
+    n_art, n_out = event.get("n_articles") or 0, event.get("n_outlets") or 0
+    return (f"{event.get('date') or 'undated':<10}{span}{place}  {event.get('title') or ''}"
+            f"  — {n_art} article{'s' * (n_art != 1)}, {n_out} source{'s' * (n_out != 1)}")
+
+
+def print_timelines(sl: Any) -> None:
+    """A timeline per story, or one of all events; plain text on stdout."""
+    events = sl.events()
+    if not events:
+        return
+    titles = {s["id"]: s["title"] or s["id"] for s in sl.stories()}
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for event in events:
+        key = event["story_id"] if event["story_id"] in titles else None
+        groups.setdefault(key, []).append(event)
+    for key, members in groups.items():
+        heading = f"Story {key}: {titles[key]}" if key else "Timeline (all events)"
+        click.echo("")
+        click.echo(heading)
+        for event in members:
+            click.echo("  " + timeline_line(event))
 
 
 @click.command(name="eval")

@@ -123,19 +123,23 @@ def event(obj: Any, event_id: str, fact_grid: bool, as_json: bool) -> None:
         return
     click.echo(f"{data.get('title') or event_id}  ({event_id}, {data.get('date') or 'undated'})")
     click.echo("\nSummary")
-    for i, s in enumerate(data["summary"], 1):
-        click.echo(textwrap.fill(f"{s['text']} [{i}: {s['outlet'] or s['article_id']}]", 100,
+    for s in data["summary"]:
+        click.echo(textwrap.fill(f"{s['text']} [{s['n'] or '?'}: {s['outlet'] or s['article_id']}]", 100,
                                  initial_indent="  ", subsequent_indent="    "))
-    emit_table(data["sources"], ["id", "date", "outlet", "title", "duplicate_of"], title="Sources")
+    sources = [dict(a, n=f"[{a['n']}]", copy_of=a["duplicate_of"] or "") for src in data["sources"]
+               for a in [src, *src["copies"]]]
+    emit_table(sources, ["n", "id", "date", "outlet", "title", "copy_of"], title="Sources")
     if fact_grid:
         _print_facts(data)
     else:
         _print_fact_summary(data)
-    if data["quotes"]:
-        click.echo(f"\nQuotes ({len(data['quotes'])})")
-        for q in data["quotes"]:
-            _print_quote(q)
-    click.echo("\nEntities: " + ", ".join(f"{e['name']} ({e['type']}, {e['mentions']})"
+    said = [(sp["speaker"], q) for sp in data["quotes"] for q in sp["quotes"]]
+    if said:
+        click.echo(f"\nQuotes ({len(said)})")
+        for speaker, q in said:
+            _print_quote({"text": q["text"], "speaker": speaker,
+                          "article_id": " ".join(f"[{a['n']}]" for a in q["articles"])})
+    click.echo("\nEntities: " + ", ".join(f"{e['name']} ({e['type']}, {e['n_mentions']})"
                                          for e in data["entities"][:20]))
 
 
@@ -151,34 +155,34 @@ def _print_fact_summary(data: dict[str, Any]) -> None:
         return
     shared = sorted((f for f in facts if len(f["outlets"]) > 1), key=lambda f: -len(f["outlets"]))
     differ = [f for f in facts if f["disagreement"]]
-    click.echo(f"\nFacts: {len(facts)} across {len(data['outlets'])} outlets; {len(shared)} reported by two or "
-               f"more, {len(facts) - len(shared)} by one; {len(differ)} with figures that differ")
+    click.echo(f"\nFacts: {len(facts)} across {len(data['columns'])} sources; {len(shared)} reported by two or "
+               f"more outlets, {len(facts) - len(shared)} by one; {len(differ)} where the figures differ")
     for f in shared[:FACTS_SHOWN]:
         click.echo(textwrap.fill(f"{f['text']} ({len(f['outlets'])} outlets: {', '.join(f['outlets'])})", 100,
                                  initial_indent="  + ", subsequent_indent="    "))
     for f in differ[:FACTS_SHOWN]:
-        kinds = ", ".join(d["kind"] for d in f["disagreement"])
-        click.echo(textwrap.fill(f"{f['text']} (outlets differ on {kinds})", 100,
+        click.echo(textwrap.fill(f"{f['text']} ({'; '.join(f['disagreement_text'])})", 100,
                                  initial_indent="  ! ", subsequent_indent="    "))
     click.echo("  (the full fact × outlet grid: --facts)")
 
 
 def _print_facts(data: dict[str, Any]) -> None:
-    """The fact × outlet matrix: one row per fact, an x per outlet that reports it, flags."""
-    outlets = data["outlets"]
+    """The fact × source matrix: one row per fact, an x per column (outlet or source) that reports it, flags."""
+    columns = data["columns"]
     rows = []
     for f in data["facts"]:
         row = {"fact": _cut(f["text"], 70)}
-        for i, o in enumerate(outlets):
-            row[f"s{i + 1}"] = "x" if o in f["outlets"] else ""
+        for i, c in enumerate(columns):
+            row[f"s{i + 1}"] = "x" if c["key"] in f["cells"] else ""
         flags = ["single outlet"] if f["single_outlet"] else []
-        flags += [f"disagree on {d['kind']}" for d in f["disagreement"]]
-        flags += [f"agree on {a['kind']}" for a in f.get("agreement", []) if a["kind"] in ("year", "percent", "money")]
+        flags += f["disagreement_text"]
+        flags += [f"agree on {a['kind']}" for a in f["agreement"] if isinstance(a, dict)
+                  and a.get("kind") in ("year", "percent", "money")]
         row["flags"] = "; ".join(flags)
         rows.append(row)
     if rows:
-        legend = ", ".join(f"s{i + 1}={o}" for i, o in enumerate(outlets))
-        emit_table(rows, ["fact", *[f"s{i + 1}" for i in range(len(outlets))], "flags"], title=f"Facts ({legend})")
+        legend = ", ".join(f"s{i + 1}={c['title']}" for i, c in enumerate(columns))
+        emit_table(rows, ["fact", *[f"s{i + 1}" for i in range(len(columns))], "flags"], title=f"Facts ({legend})")
 
 
 def _cut(text: str, n: int = 90) -> str:

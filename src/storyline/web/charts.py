@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from typing import Any, Sequence
 
-from .queries import parse_date
+from ..views.pages import parse_date
 
 WIDTH = 1000
 LABEL_WIDTH = 300      # px of axis a label card occupies; cards closer than this go to another lane
