@@ -18,7 +18,7 @@ while IFS= read -r line; do
       . .venv/bin/activate || { echo "FAIL: $line"; failed=1; }
       continue ;;
     *" serve"*)
-      port=${NEWCOMER_PORT:-8765}
+      port=${NEWCOMER_PORT:-$(python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
       eval "$line --port $port" > /tmp/newcomer-serve.$$ 2>&1 &
       pid=$!
       ok=1

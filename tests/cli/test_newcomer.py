@@ -20,7 +20,7 @@ def test_readme_commands_after_make_demo_all_exit_0(seeds_db: Path, tmp_path: Pa
     shutil.copy(ROOT / "README.md", tmp_path / "README.md")
     os.symlink(ROOT / ".venv", tmp_path / ".venv")
     shutil.copy(seeds_db, tmp_path / "demo.db")            # what `make demo` leaves behind
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), NEWCOMER_PORT="8766")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))          # the script picks a free port
     done = subprocess.run(["bash", "tests/newcomer.sh"], cwd=tmp_path, env=env, capture_output=True, text=True,
                           timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
