@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import socket
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
@@ -19,10 +19,10 @@ from storyline.store import Database, write_batch
 from storyline.web import create_app
 from storyline.web.app import CSP
 
+from .conftest import LiveServer, assert_one_line_error, run_cli
+
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
-
-from .conftest import LiveServer, assert_one_line_error, run_cli
 
 ODD_IDS = {"article": "feeds/2024/a?b#c%20d", "event": "ev/1", "story": "st/ory/../x", "entity": "ent/ity"}
 EXTREMES = ["9223372036854775807", "9223372036854775808", "-9223372036854775809", str(10 ** 40), "0", "-1",
@@ -135,12 +135,12 @@ def test_headers_on_errors(client: httpx.Client, odd_db: Path, monkeypatch: pyte
         response = client.get(path)
         assert response.status_code == status, path
         assert_headers(response)
-    from storyline.web import queries
+    from storyline.web import app as web_app
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(queries, "list_stories", broken)
+    monkeypatch.setattr(web_app.queries, "list_stories", broken)    # whatever module the routes call
     response = client.get("/api/stories")
     assert response.status_code == 500 and "a bug" not in response.text
     assert_headers(response)

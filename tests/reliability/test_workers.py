@@ -1,7 +1,6 @@
 """Worker processes die with their parent; SIGTERM behaves like Ctrl-C (items 2 and 15 of issue 14)."""
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sqlite3

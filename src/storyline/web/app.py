@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
+from collections.abc import Iterator, Sequence
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -145,7 +146,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
 
     # -- JSON API ---------------------------------------------------------------
     @app.get("/api/stories", tags=["api"], summary="Stories with span, counts and coverage per day")
-    def api_stories(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), sort: str = Query("recent", pattern="^(recent|size)$"),
+    def api_stories(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                    sort: str = Query("recent", pattern="^(recent|size)$"),
                     db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.list_stories(db, page_no, sort)
 
