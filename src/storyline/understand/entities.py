@@ -43,12 +43,17 @@ PERSON_TITLES = sorted({
     "chairwoman", "chairperson", "chief", "ceo", "director", "inspector", "superintendent", "commissioner",
     "sir", "lord", "lady", "pope", "cardinal", "bishop", "imam", "rabbi", "coach", "mp", "mla", "dcp", "sp",
     "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
+    "eam", "mea", "hm", "union minister", "minister of external affairs", "sgt", "sgt.", "det.", "detective",
+    "officer", "sheriff", "trooper", "lt.", "maj.", "adm.", "rev.", "rev", "the rev.", "msgr", "fr.",
+    "state secretary", "defense secretary", "defence secretary", "treasury secretary", "councilor",
+    "councillor", "state councilor",
 }, key=lambda t: -len(t.split()))
 _TITLE_SET = set(PERSON_TITLES)
 _FUNCTION_WORDS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these",
                    "those", "of", "in", "on", "at", "by", "for", "with", "from", "to", "and", "or"}
 # titles that also open names of organisations and places; cut only from spans tagged PERSON
-AMBIGUOUS_TITLES = {"general", "major", "chief", "leader", "speaker", "commander", "captain", "director",
+AMBIGUOUS_TITLES = {"general", "major", "chief", "leader", "speaker", "commander", "captain", "director", "sheriff",
+                    "officer", "detective", "trooper",
                     "secretary", "deputy", "assistant", "senior", "former", "lord", "lady", "king", "queen",
                     "prince", "princess", "coach", "justice", "inspector", "representative", "premier",
                     "chancellor", "cardinal", "bishop", "sir", "professor", "governor", "president"}
@@ -150,11 +155,42 @@ def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str, cas
     if "/" in text:             # "Twitter/Name", "Agency/Desk": the name is the last part
         s_char += text.rindex("/") + 1
         text = doc.text[s_char:e_char]
-    if not any(c.isalpha() for c in text) or len(text) < 2:
+    if not any(c.isalpha() for c in text) or len(text) < 2 or is_headline_fragment(text):
         return None
     if roles and label != "PERSON" and (end - start) <= 4:
         label = "PERSON"        # "Russian FM Lavrov" tagged ORG: a person title says who this is
     return RawMention(article_id, s_char, e_char, text, label, roles)
+
+
+_FRAGMENT_WORDS = {"on", "in", "at", "to", "for", "with", "after", "over", "amid", "as", "from", "says", "said",
+                   "meets", "meet", "visits", "vows", "slams", "urges"}
+
+
+def is_headline_fragment(text: str) -> bool:
+    """"Lavrov on Sidelines of SCO Meet in Goa": a headline the tagger took for a name. Names have at
+    most one linking word ("Bank of England", "Church of Jesus Christ") and no verbs of headlines."""
+    words = [w.lower() for w in text.split()]
+    return len(words) >= 4 and sum(w in _FRAGMENT_WORDS for w in words) >= 2 or \
+        any(w in {"says", "said", "meets", "visits", "vows", "slams", "urges"} for w in words[1:])
+
+
+# Names that the tagger often calls persons but never are: platforms, diseases, celestial bodies
+# (a general lexicon of news English, not fitted to a corpus). Their entity gets this type instead.
+NOT_PERSONS = {
+    "twitter": "ORG", "facebook": "ORG", "instagram": "ORG", "youtube": "ORG", "whatsapp": "ORG",
+    "telegram": "ORG", "tiktok": "ORG", "linkedin": "ORG", "snapchat": "ORG", "reddit": "ORG", "x": "ORG",
+    "google": "ORG", "pfizer": "ORG", "moderna": "ORG", "covid": "OTHER", "covid-19": "OTHER", "covid 19": "OTHER",
+    "coronavirus": "OTHER", "ebola": "OTHER", "zika": "OTHER", "mpox": "OTHER", "omicron": "OTHER",
+    "delta": "OTHER", "moon": "PLACE", "earth": "PLACE", "mars": "PLACE", "sun": "OTHER", "titan": "OTHER",
+    "gmt": "OTHER", "ist": "OTHER", "utc": "OTHER", "est": "OTHER", "pst": "OTHER", "edt": "OTHER",
+    "pti": "ORG", "ani": "ORG", "ians": "ORG", "afp": "ORG", "reuters": "ORG", "ap": "ORG",
+}
+
+
+def sane_type(name: str, kind: str) -> str:
+    """The voted type unless the name is a platform, disease, time zone or news agency called a person."""
+    fixed = NOT_PERSONS.get(" ".join(name_tokens(name)))
+    return fixed if fixed and kind == "PERSON" else kind
 
 
 def _cut_through_title(doc: Any, start: int, end: int, label: str, roles: list[str]) -> int:
@@ -276,7 +312,7 @@ def name_core(text: str) -> str:
     province")."""
     text = re.sub(r"\s+[\"“‘'][^\"”’']{1,20}[\"”’']\s+", " ", text)    # Vincent "The Chin" Gigante
     text = re.split(r"\s*[,(\[]", text, maxsplit=1)[0]
-    text = re.sub(r"\s+(?:Jr|Sr|II|III|IV)\.?$", "", text)
+    text = re.sub(r"\s+(?:Jr|Sr|II|III|IV|Ji)\.?$", "", text)
     text = re.split(r"\s+in\s+(?=[A-Z])", text, maxsplit=1)[0]
     rest = _POSSESSOR.sub("", text)
     described = any(w.islower() and w not in _FUNCTION_WORDS for w in rest.split())
@@ -404,6 +440,7 @@ class EntityResolver:
         keys = [name_tokens(m.text) for m in mentions]
         uf = _UnionFind()
         form_votes = self._form_votes(mentions, keys)
+        _drop_joined_names(mentions, keys, form_votes)
         full = [i for i, k in enumerate(keys) if k and mentions[i].label != ACRONYM]
         for i in full:
             uf.find(("form", keys[i]))
@@ -419,6 +456,7 @@ class EntityResolver:
         if self.short_references:
             for i, target in self._link_short(mentions, keys, event_of, uf, form_votes).items():
                 link.setdefault(i, target)
+            _spread_links(mentions, keys, link, uf, form_votes)
         self.entities_ = self._build(mentions, keys, uf, link, form_votes, event_of)
         if margin:
             attach_margin(self.entities_, mentions, keys, margin, event_of, self.variant_matching,
@@ -518,8 +556,10 @@ class EntityResolver:
         out: dict[int, Any] = {}
         for i, m in enumerate(mentions):
             k = keys[i]
-            if len(k) != 1 or not m.text.isupper() or len(m.text) > 6:
-                continue
+            titled_acronym = m.text[:1].isupper() and m.text[1:].islower() and 3 <= len(m.text) <= 5 \
+                and _type_of(votes[k]) == "ORG" and len(corpus_initials.get(k[0] if k else "", ())) == 1
+            if len(k) != 1 or not (m.text.isupper() or titled_acronym) or len(m.text) > 6:
+                continue                # "ISRO", and "Isro" / "Nato" as British style writes them
             acr = k[0]
             if acr in definitions:
                 out[i] = uf.find(("form", definitions[acr]))
@@ -617,6 +657,36 @@ class EntityResolver:
             entities.append(entity)
         entities.sort(key=lambda e: (-e.mentions, e.name))
         return entities
+
+
+def _spread_links(mentions: Sequence[RawMention], keys: list[tuple[str, ...]], link: dict[int, Any],
+                  uf: _UnionFind, votes: dict) -> None:
+    """A short person form ("Modi") that every resolved mention in the corpus links to one full name
+    ("Narendra Modi") names that person in the articles that lack the full name too."""
+    targets: dict[tuple[str, ...], set] = defaultdict(set)
+    for i, target in link.items():
+        if len(keys[i]) == 1:
+            targets[keys[i]].add(target)
+    for i, k in enumerate(keys):
+        if i in link or len(k) != 1 or mentions[i].label == ACRONYM or len(targets.get(k, ())) != 1:
+            continue
+        if _type_of(votes[k]) in ("PERSON", "OTHER") or votes[k].get("TITLED"):
+            target = next(iter(targets[k]))
+            if target != uf.find(("form", k)):
+                link[i] = target
+
+
+def _drop_joined_names(mentions: Sequence[RawMention], keys: list[tuple[str, ...]], votes: dict) -> None:
+    """"Joe Biden-Xi Jinping" (a "Biden-Xi meeting" read as one name) joins two known full names:
+    it names neither, and is dropped."""
+    for i, k in enumerate(keys):
+        if len(k) < 4 or "-" not in mentions[i].text:
+            continue
+        for cut in range(2, len(k) - 1):
+            a, b = k[:cut], k[cut:]
+            if a in votes and b in votes and len(a) >= 2 and len(b) >= 2:
+                keys[i] = ()
+                break
 
 
 def _unique_id(entity: Entity, taken: set[str]) -> str:
@@ -750,7 +820,7 @@ def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[in
         (short_votes if i in linked else type_votes)[kind] += weight
         roles.update(r for r in m.roles if r.lower() not in _IGNORED_ROLES)
     name = max(forms, key=lambda f: (len(shape[f]) >= 2, forms[f], len(shape[f]), len(f)))
-    kind = (type_votes or short_votes).most_common(1)[0][0]
+    kind = sane_type(name, (type_votes or short_votes).most_common(1)[0][0])
     seen = {name.lower()}
     aliases = []
     for f, _ in forms.most_common():

@@ -13,6 +13,7 @@ from ..clean.encoding import repair_mojibake
 from ..progress import Progress
 from ..records import Quote
 from ..store import Database
+from .corrections import apply_corrections, corrections
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
 from .nlp import load_nlp, split_sentences
@@ -143,7 +144,9 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
     events = event_map(db)
     n_mentions = db.scalar("SELECT count(*) FROM mentions")
     n_margin = db.scalar("SELECT count(*) FROM margin_mentions")
-    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__], sort_keys=True))
+    fixes = corrections(db)            # the user's merges, splits and renames (understand/corrections.py)
+    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__, fixes],
+                                 sort_keys=True))
     if not force and db.get_state(RESOLVED) == signature:
         return False
     rows = db.query("SELECT rowid, article_id, start, end, text, label, roles FROM mentions")
@@ -151,6 +154,7 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
     margin_rows = db.query("SELECT rowid, article_id, start, end, text, label, roles FROM margin_mentions")
     margin = [_raw_mention(r) for r in margin_rows]
     resolver.fit(mentions, events, margin=margin)
+    resolver.entities_ = apply_corrections(resolver.entities_, mentions, fixes)
     with db.transaction() as conn:
         conn.execute("DELETE FROM entities")
         conn.executemany("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES (?,?,?,?,?,?)",

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import NotFoundError
 from ..store import Database
+from ..understand.facts import describe_difference
 
 PAGE_SIZE = 50
 ENTITY_EVENTS_SHOWN = 300
@@ -298,8 +299,8 @@ def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = 
         facts.append({"id": row["id"], "text": row["text"], "cells": cells,
                       "outlets": [str(o) for o in _json_list(row["outlets"])],
                       "single_outlet": bool(row["single_outlet"]),
-                      "disagreement": [d if isinstance(d, str) else json.dumps(d, ensure_ascii=False)
-                                       for d in _json_list(row["disagreement"])]})
+                      "disagreement": [d if isinstance(d, str) else describe_difference(d)
+                                       for d in _json_list(row["disagreement"]) if d]})
     return sorted(facts, key=lambda f: -len(f["cells"]))      # the most widely reported facts first
 
 
