@@ -287,6 +287,11 @@ CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
 -- articles annotated before margins existed are annotated again on the next build
 DELETE FROM state WHERE key = 'understand.seq';
 """),
+    (2, "runs: the process that owns a run, and how it ended (done | interrupted)", """
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN status TEXT;
+UPDATE runs SET status = 'done' WHERE ended_at IS NOT NULL;
+"""),
     (210, "quote confidence and reason; user corrections of entities", """
 ALTER TABLE quotes ADD COLUMN confidence REAL;          -- how sure the attribution is (0 when unattributed)
 ALTER TABLE quotes ADD COLUMN reason TEXT;              -- why an unattributed quote has no speaker
@@ -297,5 +302,10 @@ CREATE TABLE entity_corrections (
     b      TEXT,
     at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
+"""),
+    (220, "only new work per build: articles whose quotes and events whose quote groups are out of date", """
+CREATE TABLE quotes_stale (article_id TEXT PRIMARY KEY);    -- annotated, or a speaker changed, since quotes ran
+CREATE TABLE quotes_regroup (event_id TEXT PRIMARY KEY);    -- quotes came or went: group repeats again
+INSERT OR IGNORE INTO quotes_stale(article_id) SELECT DISTINCT article_id FROM sentences;
 """),
 ]
