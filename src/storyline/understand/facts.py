@@ -193,39 +193,3 @@ def _name_disagreements(group: Sequence[EventSentence]) -> list[dict[str, Any]]:
                 return [{"kind": "name", "unit": "person",
                          "values": {b.outlet: next(iter(b.persons)), a.outlet: next(iter(a.persons))}}]
     return []
-
-
-def describe_difference(entry: dict[str, Any]) -> str:
-    """A disagreement or agreement as a sentence a reader can check, never as JSON:
-    "19 children: 4 outlets (a, b, c, d); 20 children: democracynow.org"."""
-    by_value: dict[str, list[str]] = {}
-    for outlet, value in (entry.get("values") or {}).items():
-        by_value.setdefault(_shown_value(entry.get("kind", ""), entry.get("unit", ""), value), []).append(str(outlet))
-    parts = []
-    for shown, outlets in sorted(by_value.items(), key=lambda kv: -len(kv[1])):
-        who = ", ".join(sorted(outlets))
-        parts.append(f"{shown}: {len(outlets)} outlets ({who})" if len(outlets) > 2 else f"{shown}: {who}")
-    return "; ".join(parts)
-
-
-def _shown_value(kind: str, unit: str, value: Any) -> str:
-    """46 → "46%", 2012 → "year 2012", 1e9 → "$1,000,000,000", 19 + child → "19 children"."""
-    if kind == "percent":
-        return f"{value}%"
-    if kind == "year":
-        return f"year {value}"
-    if kind == "money":
-        return f"{float(value):,.0f} (money)"
-    if kind == "count" and unit:
-        return f"{value} {unit if value == 1 else _plural(unit)}"
-    return str(value)
-
-
-def _plural(word: str) -> str:
-    irregular = {"child": "children", "person": "people", "man": "men", "woman": "women"}
-    if word in irregular:
-        return irregular[word]
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
-
