@@ -10,7 +10,8 @@ later stage sees the same input, so the final exports are equal too (stages are
 deterministic: the baseline's own exports are compared against a second
 uninterrupted pass of the last stage's rerun in the same way).
 
-Knobs (for a longer soak): STORYLINE_KILL_POINTS (kills that hit a running process, default 20), STORYLINE_KILL_SEEDS (default 1,2,3,4).
+Knobs (for a longer soak): STORYLINE_KILL_POINTS (kills that hit a running process, default 20),
+STORYLINE_KILL_SEEDS (default 1,2,3,4).
 ``[events] use_embeddings = false`` keeps each stage to seconds on a CPU-only machine; the embedding
 path writes through the same batched transactions.
 """
