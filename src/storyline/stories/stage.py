@@ -99,12 +99,10 @@ class TermCache:
         self._rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
 
     def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        from ..events.features import _bucket
-
         counts = featurizer.term_counts(row["text"], row["title"])
         buckets: dict[int, float] = {}
         for term, count in counts.items():
-            col = _bucket(term, featurizer.n_features)
+            col = term_column(term, featurizer.n_features)
             buckets[col] = buckets.get(col, 0.0) + count
         cols = np.array(sorted(buckets), dtype=np.int32)
         raw = np.array([buckets[c] for c in cols.tolist()], dtype=np.float64)
@@ -125,6 +123,15 @@ class TermCache:
             if len(self._rows) < self.limit:
                 self._rows[row["id"]] = found
         return found
+
+
+def term_column(term: str, n_features: int) -> int:
+    """The hashed column of a term: crc32 modulo the feature count, the stable hash the event features use.
+
+    Kept here as a public helper so stories do not import a private name of
+    the events package; ``tests/stories`` checks both give the same column.
+    """
+    return zlib.crc32(term.encode("utf-8")) % n_features
 
 
 def _load_df(db: Database, n_features: int) -> tuple[np.ndarray, int, int]:
