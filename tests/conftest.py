@@ -1,6 +1,8 @@
 """Shared fixtures: where ../shared is, the seeds, a fresh DB, a DB built from the seeds.
 
-Tests that read ../shared/data skip cleanly when it is absent; everything
+Tests that read ../shared/data skip when it is absent, except under
+``STORYLINE_REQUIRE_DATA=1`` (set by ``.ci/run``), where a missing corpus
+fails the test: a quality floor must never pass by not running. Everything
 else builds its fixtures itself.
 """
 from __future__ import annotations
@@ -21,11 +23,19 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+def require_data() -> bool:
+    """True when a missing corpus must fail the test instead of skipping it (CI sets this)."""
+    return os.environ.get("STORYLINE_REQUIRE_DATA", "") not in ("", "0")
+
+
 def shared_data(name: str) -> Path:
-    """Path of a labelled corpus under ../shared/data, or skip the test when it is absent."""
+    """Path of a labelled corpus under ../shared/data; skip (or fail, when required) if it is absent."""
     path = DATA / name
     if not path.exists():
-        pytest.skip(f"../shared/data/{name} not present")
+        message = f"../shared/data/{name} not present"
+        if require_data():
+            pytest.fail(message + " and STORYLINE_REQUIRE_DATA=1", pytrace=False)
+        pytest.skip(message)
     return path
 
 

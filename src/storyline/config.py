@@ -11,6 +11,8 @@ at all. A section only overrides what it names::
 """
 from __future__ import annotations
 
+import importlib
+import inspect
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -19,8 +21,28 @@ from typing import Any
 
 from .errors import ConfigError
 
-SECTIONS = ("ingest", "clean", "dedupe", "embed", "events", "stories", "entities", "quotes",
-            "facts", "summarize", "engine", "web")
+# Who reads each section: ("module:Callable", key prefix). A section's keys are the parameters of
+# its readers (with the prefix), plus the stage options in EXTRA_KEYS; anything else is a typo.
+SECTION_READERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ingest": (("storyline.read:iter_documents", ""),),
+    "clean": (("storyline.clean:make_article", ""),),
+    "dedupe": (("storyline.dedupe.minhash:DuplicateFinder", ""),),
+    "embed": (("storyline.represent.embed:Encoder", ""),),
+    "events": (("storyline.events.clusterer:EventClusterer", ""),),
+    "stories": (("storyline.stories.linker:StoryLinker", ""),),
+    "entities": (("storyline.understand.entities:EntityResolver", ""),),
+    "quotes": (("storyline.understand.quotes:QuoteExtractor", ""),),
+    "facts": (("storyline.understand.facts:FactAligner", ""),),
+    "summarize": (("storyline.summarize.extractive:EventSummarizer", ""),
+                  ("storyline.summarize.abstractive:AbstractiveSummarizer", "abstractive_")),
+    "engine": (("storyline.engine:LocalEngine", ""), ("storyline.engine.dask:DaskEngine", "")),
+}
+EXTRA_KEYS: dict[str, tuple[str, ...]] = {
+    "events": ("chunk_size",),                          # the stage's batch size, not a clusterer parameter
+    "entities": ("model", "batch_size", "n_process"),   # the spaCy pipeline the stage loads
+    "engine": ("type",),                                # local | dask
+}
+SECTIONS = tuple(SECTION_READERS)
 
 
 @dataclass
@@ -65,4 +87,29 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     for name, values in data.items():
         if not isinstance(values, dict):
             raise ConfigError(f"[{name}] in {file} must be a table of key = value")
+        check_keys(name, values, file)
     return Settings({k: dict(v) for k, v in data.items()}, str(file))
+
+
+def allowed_keys(section: str) -> list[str]:
+    """The keys ``section`` accepts: its readers' constructor parameters and the stage's own options."""
+    keys = set(EXTRA_KEYS.get(section, ()))
+    for target, prefix in SECTION_READERS[section]:
+        module_name, _, attr = target.partition(":")
+        try:
+            reader = getattr(importlib.import_module(module_name), attr)
+        except ImportError:          # an optional extra (dask) not installed: its keys are unknown here
+            continue
+        for param in inspect.signature(reader).parameters.values():
+            if param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY) and param.default is not param.empty:
+                keys.add(prefix + param.name)
+    return sorted(keys)
+
+
+def check_keys(section: str, values: dict[str, Any], file: Path | str) -> None:
+    """One-line :class:`ConfigError` for a key no reader of ``section`` takes, naming the allowed ones."""
+    allowed = allowed_keys(section)
+    unknown = sorted(k for k in values if k not in allowed)
+    if unknown:
+        raise ConfigError(f"unknown key(s) {', '.join(unknown)} in [{section}] of {file}; "
+                          f"allowed: {', '.join(allowed)}")

@@ -1,5 +1,6 @@
 """The whole flow, top to bottom: read → clean → store, then build the later stages.
 
+The build stages themselves, what each needs and sets, live in :mod:`.stages`.
 Each step is a small named function. ``ingest`` streams records in batches,
 so a corpus never sits in memory, and commits each batch in one
 transaction, so a killed run loses at most the batch in flight. ``build``
@@ -7,7 +8,6 @@ runs every later stage over what is new since its last run.
 """
 from __future__ import annotations
 
-import importlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -20,15 +20,6 @@ from .store import Database, IngestCounts, write_batch
 from .store.articles import end_run, start_run
 
 BATCH_SIZE = 500
-
-# Later stages, in data-flow order: (name, module exposing ``run(db, settings, progress)``).
-BUILD_STAGES: list[tuple[str, str]] = [
-    ("dedupe", "storyline.dedupe"),
-    ("events", "storyline.events"),
-    ("stories", "storyline.stories"),
-    ("understand", "storyline.understand"),
-    ("summarize", "storyline.summarize"),
-]
 
 
 def read_documents(paths: Sequence[str], settings: Settings) -> Iterator[RawDocument | Reject]:
@@ -76,7 +67,7 @@ def start_clean(batch: list[RawDocument | Reject], settings: Settings,
 def finish_clean(started: tuple[list[Reject], Iterable[Any]]) -> tuple[list[Article], list[Reject]]:
     """Collect a started batch's results, split into articles and rejects."""
     rejects, results = started
-    articles = []
+    articles: list[Article] = []
     for result in results:
         (rejects if isinstance(result, Reject) else articles).append(result)
     return articles, rejects
@@ -100,40 +91,34 @@ def ingest(db: Database, paths: Sequence[str], settings: Settings, progress: Pro
             if started is None:
                 break
             pending = started
+    from .clean.titles import retitle_shared_banners
+
+    retitle_shared_banners(db)     # a site banner shows only across records: fixed once they are stored
     end_run(db, run_id)
     return total
 
 
 @dataclass
 class BuildReport:
-    """What each stage of a build did (stage name → its own small dict)."""
+    """What each stage of a build did (stage name → its own small dict), with per-stage reports."""
 
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def available_stages() -> list[tuple[str, Any]]:
-    """The build stages whose module is present, in order."""
-    found = []
-    for name, module_name in BUILD_STAGES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
-        if hasattr(module, "run"):
-            found.append((name, module))
-    return found
+    reports: list[Any] = field(default_factory=list)
 
 
 def build(db: Database, settings: Settings, progress: Progress = NO_PROGRESS,
-          only: Sequence[str] | None = None) -> BuildReport:
-    """Run every later stage over what is new since its last run."""
-    report = BuildReport()
+          only: Sequence[str] | None = None, pipeline: Any = None, executor: Any = None) -> BuildReport:
+    """Run every build stage (or those in ``only``) over what is new since its last run.
+
+    ``executor`` is the engine stages may hand work to (``[engine]``'s when None).
+    """
+    from .engine import get_engine
+    from .stages import Pipeline, StageContext
+
+    pipeline = pipeline or Pipeline.default()
+    pipeline.select(only)                      # an unknown stage name fails before anything runs
     run_id = start_run(db, "build", list(only or []))
-    for name, module in available_stages():
-        if only and name not in only:
-            continue
-        report.stages[name] = module.run(db, settings, progress) or {}
+    ctx = StageContext(db, settings, progress, executor or get_engine(settings))
+    reports = pipeline.run(ctx, only)
     end_run(db, run_id)
-    return report
+    return BuildReport({r.name: r.counts for r in reports}, reports)

@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+from tests.conftest import shared_data
+
 from storyline.clean.html import ExtractedPage, extract_html, strip_site_name
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,14 +38,6 @@ PAGE = f"""<!doctype html>
 <footer><p>Copyright 2024 The Harbour Gazette. All rights reserved.</p></footer>
 </body></html>"""
 
-
-def shared_data(name: str) -> Path:
-    """../shared/data/NAME, or skip (same rule as tests/conftest.py; a folder conftest
-    elsewhere can shadow ``import conftest``, so it is not imported here)."""
-    path = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared")) / "data" / name
-    if not path.exists():
-        pytest.skip(f"../shared/data/{name} not present")
-    return path
 
 
 def load_aeb_scorer():

@@ -154,14 +154,3 @@ def test_an_event_that_grows_keeps_its_story(tmp_path: Path) -> None:
 def test_bad_settings_name_the_value() -> None:
     with pytest.raises(ConfigError, match="threshold"):
         StoryLinker(threshold=1.5)
-
-
-def test_story_term_column_matches_the_event_features_hash() -> None:
-    """Stories hash terms with their own public helper; it must land every term where the events featurizer does."""
-    from storyline.events.features import ArticleFeaturizer
-    from storyline.stories.stage import term_column
-
-    featurizer = ArticleFeaturizer(n_features=2**12)
-    matrix = featurizer.transform(["Lavrov arrives in Islamabad."])
-    expected = sorted(term_column(t, 2**12) for t in featurizer.term_counts("Lavrov arrives in Islamabad."))
-    assert sorted(set(expected)) == sorted(matrix.indices.tolist())

@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_data
+
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "benchmarks" / "entities_ecbplus.py"
 
-
-def shared_data(name: str) -> Path:
-    """As tests/conftest.py's helper (this folder's conftest shadows that module name)."""
-    path = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared")) / "data" / name
-    if not path.exists():
-        pytest.skip(f"../shared/data/{name} not present")
-    return path
 
 
 @pytest.mark.shared

@@ -7,13 +7,14 @@ content for idempotent storage.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from typing import Any
 
 from ..errors import ConfigError, RecordError
 from ..records import Article, RawDocument
-from . import metadata
+from . import metadata, titles
 from .encoding import repair_mojibake
 
 # One sentence of news is ~100 characters; less than that is a stub, a caption or an error page.
@@ -32,8 +33,9 @@ def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int
     _check_options(min_chars, max_chars)
     page = _extract(raw) if raw.html is not None and not (raw.text or "").strip() else None
     original = page.text if page is not None else (raw.text or "")
-    check_text(original, max_chars, html=page is not None)
-    raw_text = repair_mojibake(original)
+    header, body = metadata.split_header(original)      # the seed-format first line, in any record's text
+    check_text(body, max_chars, html=page is not None)
+    raw_text = repair_mojibake(body)
     url = raw.url or (page.url if page else None)
     outlet = raw.outlet or (page.outlet if page else None) or metadata.outlet_from_url(url)
     cleaned = _clean(raw_text, outlet) if page is None else None
@@ -41,11 +43,9 @@ def make_article(raw: RawDocument, *, min_chars: int = MIN_CHARS, max_chars: int
     if len(text) < min_chars:
         raise RecordError("too-short", f"{len(text)} characters of text after cleaning (< clean.min_chars={min_chars})")
     given = repair_mojibake(raw.title) if raw.title else raw.title    # a feed's or JSONL's title field is scraped too
-    title = choose_title(given, (cleaned.title if cleaned else None) or (page.title if page else None), text)
-    date, date_source = metadata.find_date(
-        header=raw.date if raw.extra.get("date_source") == "header" else None,
-        field=raw.date if raw.extra.get("date_source") != "header" else None,
-        meta=page.date if page else None, url=url, text=raw_text)
+    title = choose_title(given, (cleaned.title if cleaned else None) or (page.title if page else None), text,
+                         url=url, outlet=outlet)
+    date, date_source = find_record_date(raw, header, page.date if page else None, url, raw_text)
     language = metadata.normalize_language(raw.language or (page.language if page else None)) \
         or metadata.detect_language(text)
     digest = content_hash(text)
@@ -94,13 +94,35 @@ def _clean(text: str, outlet: str | None) -> Any:
         raise RecordError("unparseable", f"text cleaning failed: {type(exc).__name__}: {exc}") from exc
 
 
-def choose_title(field: str | None, found: str | None, text: str) -> str | None:
-    """The record's title, else the headline found atop the page, else one made from the lead sentence."""
+def find_record_date(raw: RawDocument, header: str | None, meta: str | None, url: str | None,
+                     text: str) -> tuple[dt.date | None, str | None]:
+    """Publication date and its source from everything the record carries (see ``metadata.find_date``).
+
+    The reader may already have split the header off (text files); otherwise it was
+    found at the start of the text. A relative date field is counted only from the
+    record's own reference date (its crawl time, when it has one).
+    """
+    from_reader = raw.extra.get("date_source") == "header"
+    reference = metadata.parse_date_value(raw.extra.get("reference_date"))
+    return metadata.find_date(header=raw.date if from_reader else header,
+                              field=None if from_reader else raw.date,
+                              meta=meta, url=url, text=text, reference=reference)
+
+
+def choose_title(field: str | None, found: str | None, text: str, url: str | None = None,
+                 outlet: str | None = None) -> str | None:
+    """The record's title, else the headline found atop the page, else one made from the lead sentence.
+
+    A site banner is skipped; a URL-slug title is re-cased from the text (``clean.titles``).
+    """
+    context = f"{found}\n{text}" if found else text     # the headline line cleaning took off the text
     for candidate in (field, found):
-        title = metadata.tidy_title(candidate)
-        if title:
-            return title
-    return metadata.headline_from_text(text)
+        title = titles.cap_title(metadata.tidy_title(candidate))
+        title = titles.strip_site_suffix(title, url, outlet) if title else None
+        if not title or titles.is_banner(title, context, url, outlet):
+            continue
+        return titles.recase_title(title, context, url)
+    return titles.cap_title(metadata.headline_from_text(text))
 
 
 def content_hash(text: str) -> str:

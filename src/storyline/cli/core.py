@@ -41,9 +41,11 @@ def build(obj: Any, only: tuple[str, ...], as_json: bool) -> None:
         report = sl.build(progress, only=list(only) or None)
     if as_json:
         emit_json(report.stages)
-    else:
-        for name, info in report.stages.items():
-            click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in info.items()), err=True)
+        return
+    for stage in report.reports:
+        counts = ", ".join(f"{k} {v}" for k, v in stage.counts.items())
+        rebuilt = " (settings changed: rebuilt)" if stage.reset else ""
+        click.echo(f"{stage.name}: {counts} in {stage.seconds:.1f} s{rebuilt}", err=True)
 
 
 @click.command()
@@ -62,9 +64,9 @@ def run(obj: Any, paths: tuple[str, ...]) -> None:
 def _print_result(sl: Any) -> None:
     """Articles with their dates and titles, then the timeline where events exist."""
     emit_table(sl.articles(), ["id", "date", "outlet", "title"], title="Articles")
-    printer = getattr(sl, "print_overview", None)
-    if printer is not None:
-        printer()
+    from .events import print_timelines
+
+    print_timelines(sl)
 
 
 @click.command()

@@ -24,14 +24,41 @@ def events(obj: Any, limit: int | None, as_json: bool) -> None:
 @click.pass_obj
 def timeline(obj: Any, story_id: str | None, as_json: bool) -> None:
     """A dated line per event, in time order (one story, or all events)."""
-    from ..events.queries import timeline_line
-
     data = obj.open(readonly=True).timeline(story_id)
     if as_json:
         emit_json(data)
         return
     for event in data:
         click.echo(timeline_line(event))
+
+
+def timeline_line(event: dict[str, Any]) -> str:
+    """One dated line: date, range when it spans days, place, title, coverage."""
+    span = ""
+    if event.get("start") and event.get("end") and event["start"] != event["end"]:
+        span = f" ({event['start']}…{event['end']})"
+    place = f" [{event['place']}]" if event.get("place") else ""
+    n_art, n_out = event.get("n_articles") or 0, event.get("n_outlets") or 0
+    return (f"{event.get('date') or 'undated':<10}{span}{place}  {event.get('title') or ''}"
+            f"  — {n_art} article{'s' * (n_art != 1)}, {n_out} source{'s' * (n_out != 1)}")
+
+
+def print_timelines(sl: Any) -> None:
+    """A timeline per story, or one of all events; plain text on stdout."""
+    events = sl.events()
+    if not events:
+        return
+    titles = {s["id"]: s["title"] or s["id"] for s in sl.stories()}
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for event in events:
+        key = event["story_id"] if event["story_id"] in titles else None
+        groups.setdefault(key, []).append(event)
+    for key, members in groups.items():
+        heading = f"Story {key}: {titles[key]}" if key else "Timeline (all events)"
+        click.echo("")
+        click.echo(heading)
+        for event in members:
+            click.echo("  " + timeline_line(event))
 
 
 @click.command(name="eval")

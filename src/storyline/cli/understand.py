@@ -69,31 +69,35 @@ def event(obj: Any, event_id: str, as_json: bool) -> None:
         return
     click.echo(f"{data.get('title') or event_id}  ({event_id}, {data.get('date') or 'undated'})")
     click.echo("\nSummary")
-    for i, s in enumerate(data["summary"], 1):
-        click.echo(f"  {s['text']} [{i}: {s['outlet'] or s['article_id']}]")
-    emit_table(data["sources"], ["id", "date", "outlet", "title", "duplicate_of"], title="Sources")
+    for s in data["summary"]:
+        click.echo(f"  {s['text']} [{s['n'] or '?'}: {s['outlet'] or s['article_id']}]")
+    sources = [dict(a, n=f"[{a['n']}]", copy_of=a["duplicate_of"] or "") for src in data["sources"]
+               for a in [src, *src["copies"]]]
+    emit_table(sources, ["n", "id", "date", "outlet", "title", "copy_of"], title="Sources")
     _print_facts(data)
-    rows = [dict(q, text=_cut(q["text"], 100)) for q in data["quotes"]]
-    emit_table(rows, ["speaker", "text", "article_id"], title="Quotes")
-    click.echo("Entities: " + ", ".join(f"{e['name']} ({e['type']}, {e['mentions']})" for e in data["entities"][:20]))
+    rows = [{"speaker": sp["speaker"], "text": _cut(q["text"], 100), "sources": " ".join(f"[{a['n']}]" for a in q["articles"])}
+            for sp in data["quotes"] for q in sp["quotes"]]
+    emit_table(rows, ["speaker", "text", "sources"], title="Quotes")
+    click.echo("Entities: " + ", ".join(f"{e['name']} ({e['type']}, {e['n_mentions']})" for e in data["entities"][:20]))
 
 
 def _print_facts(data: dict[str, Any]) -> None:
-    """The fact × outlet matrix: one row per fact, an x per outlet that reports it, flags."""
-    outlets = data["outlets"]
+    """The fact × source matrix: one row per fact, an x per column (outlet or source) that reports it, flags."""
+    columns = data["columns"]
     rows = []
     for f in data["facts"]:
         row = {"fact": _cut(f["text"], 70)}
-        for i, o in enumerate(outlets):
-            row[f"s{i + 1}"] = "x" if o in f["outlets"] else ""
+        for i, c in enumerate(columns):
+            row[f"s{i + 1}"] = "x" if c["key"] in f["cells"] else ""
         flags = ["single outlet"] if f["single_outlet"] else []
-        flags += [f"disagree on {d['kind']}" for d in f["disagreement"]]
-        flags += [f"agree on {a['kind']}" for a in f.get("agreement", []) if a["kind"] in ("year", "percent", "money")]
+        flags += f["disagreement_text"]
+        flags += [f"agree on {a['kind']}" for a in f["agreement"] if isinstance(a, dict)
+                  and a.get("kind") in ("year", "percent", "money")]
         row["flags"] = "; ".join(flags)
         rows.append(row)
     if rows:
-        legend = ", ".join(f"s{i + 1}={o}" for i, o in enumerate(outlets))
-        emit_table(rows, ["fact", *[f"s{i + 1}" for i in range(len(outlets))], "flags"], title=f"Facts ({legend})")
+        legend = ", ".join(f"s{i + 1}={c['title']}" for i, c in enumerate(columns))
+        emit_table(rows, ["fact", *[f"s{i + 1}" for i in range(len(columns))], "flags"], title=f"Facts ({legend})")
 
 
 def _cut(text: str, n: int = 90) -> str:

@@ -111,8 +111,10 @@ def score_clusters(dataset: str, task: str, method: str, pred: Mapping[Hashable,
 def cached_embeddings(texts: Sequence[str], ctx: EvalContext, tag: str) -> np.ndarray:
     """Embed ``texts`` as the events stage does, caching the matrix under ``ctx.cache_dir``."""
     from ..events.stage import EMBED_MAX_TOKENS
+    from ..represent import model_fingerprint
 
-    key = hashlib.sha1(("\x00".join(texts) + f"|{EMBED_MAX_TOKENS}").encode("utf-8")).hexdigest()[:16]
+    model = f"|{EMBED_MAX_TOKENS}|{model_fingerprint()}"   # vectors of another model must not be reused
+    key = hashlib.sha1(("\x00".join(texts) + model).encode("utf-8")).hexdigest()[:16]
     path = ctx.cache_dir / f"{tag}-{key}.npy"
     if path.exists():
         return np.load(path)

@@ -93,7 +93,7 @@ def named_phrases(text: str) -> list[str]:
     return found
 
 
-def _bucket(term: str, n_features: int) -> int:
+def term_column(term: str, n_features: int) -> int:
     """A stable hash (crc32) so the same term lands in the same column in every process."""
     return zlib.crc32(term.encode("utf-8")) % n_features
 
@@ -137,7 +137,7 @@ class ArticleFeaturizer:
         for text, title in zip(texts, titles):
             row: dict[int, float] = {}
             for term, count in self.term_counts(text, title).items():
-                col = _bucket(term, self.n_features)
+                col = term_column(term, self.n_features)
                 row[col] = row.get(col, 0.0) + count
             cols = sorted(row)
             indices.extend(cols)

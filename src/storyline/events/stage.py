@@ -36,8 +36,11 @@ EMBED_LEAD_CHARS = 1000     # title + lead; the encoder truncates at its own tok
 EMBED_MAX_TOKENS = 128      # measured: 128 tokens embed ECB+ 2x faster than 256 with no loss in F1
 
 
-def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
-    """Cluster every article that has no event yet; return counts for printing."""
+def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS, executor: Any = None) -> dict[str, Any]:
+    """Cluster every article that has no event yet; return counts for printing.
+
+    A first build on an ``executor`` with ``window_events`` clusters time windows as its tasks (:mod:`.windowed`).
+    """
     options = settings.section("events")
     chunk_size = int(options.pop("chunk_size", CHUNK_SIZE))   # a stage option, not a clusterer parameter
     if chunk_size < 1:
@@ -50,8 +53,10 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
     pending = _pending(db)
     if not pending:
         return {"articles": 0, "events": db.scalar("SELECT count(*) FROM events")}
-    if settings.get("engine", "type") == "dask" and not db.scalar("SELECT count(*) FROM event_state"):
-        return run_windowed(db, settings, clusterer, options, plan_chunks(pending, chunk_size), progress)
+    if clusterer.use_embeddings:
+        check_embed_model(db, settings)
+    if getattr(executor, "window_events", False) and not db.scalar("SELECT count(*) FROM event_state"):
+        return run_windowed(db, settings, executor, clusterer, options, plan_chunks(pending, chunk_size), progress)
     encoder = _encoder(settings) if clusterer.use_embeddings else None
     touched_all: set[str] = set()
     with progress.task("events", total=len(pending)) as advance:
@@ -64,24 +69,25 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
             "events": db.scalar("SELECT count(*) FROM events")}
 
 
-def run_windowed(db: Database, settings: Settings, clusterer: EventClusterer, options: dict[str, Any],
-                 chunks: list[list[int]], progress: Progress) -> dict[str, Any]:
+def run_windowed(db: Database, settings: Settings, executor: Any, clusterer: EventClusterer,
+                 options: dict[str, Any], chunks: list[list[int]], progress: Progress) -> dict[str, Any]:
     """A first build on the Dask engine: time windows cluster on the workers, the client writes back.
 
     Windows overlap by the clusterer's look-back and are stitched (see
-    ``storyline.engine.dask``); the results are then saved chunk by chunk in
+    :mod:`.windowed`); the results are then saved chunk by chunk in
     publication order with the state a sequential build would have saved, so
     later builds continue incrementally (sequentially: a day's new articles
     are few). A windowed build killed midway is finished sequentially by the
     next run. All pending texts are held on the client while the workers run.
     """
-    from ..engine import get_engine
+    from .windowed import cluster_windows
 
     loaded = [_load_items(db, seqs) for seqs in chunks]
     items = [item for chunk in loaded for item in chunk]
     embed_options = ({"max_length": EMBED_MAX_TOKENS, **settings.section("embed")}
                      if clusterer.use_embeddings else None)
-    labels, vectors = get_engine(settings).events_and_vectors(items, options, embed_options)
+    labels, vectors = cluster_windows(executor, items, options, embed_options, executor.window_days,
+                                      executor.overlap_days)
     touched_all: set[str] = set()
     with progress.task("events", total=len(items)) as advance:
         for chunk in loaded:
@@ -102,6 +108,26 @@ def _encoder(settings: Settings) -> Any:
 
     options = {"max_length": EMBED_MAX_TOKENS, **settings.section("embed")}
     return get_encoder(**options)
+
+
+def check_embed_model(db: Database, settings: Settings) -> None:
+    """Refuse to mix vectors of two models in one store; record the model on first use.
+
+    A store made before fingerprints were recorded holds MiniLM vectors.
+    """
+    from ..represent import model_fingerprint
+
+    embed = settings.section("embed")
+    current = model_fingerprint(embed.get("model"), str(embed.get("device", "auto")))
+    stored = _model_value(db, "embed_model", None)
+    if stored is None and db.scalar("SELECT 1 FROM event_assignments WHERE embedding IS NOT NULL LIMIT 1"):
+        stored = model_fingerprint("all-MiniLM-L6-v2")
+    if stored is not None and stored != current:
+        raise ConfigError(f"this database's event embeddings come from {stored}, but [embed] model now gives "
+                          f"{current}: set [embed] model to the first, or build into a new database")
+    if stored is None:
+        with db.transaction():
+            db.conn.execute("INSERT INTO event_model(key, value) VALUES ('embed_model', ?)", (json.dumps(current),))
 
 
 def _pending(db: Database) -> list[tuple[int, str | None]]:

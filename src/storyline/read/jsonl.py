@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..errors import RecordError
 from ..records import RawDocument, Reject
-from .source import decode_bytes, open_binary, read_limited
+from .source import decode_bytes, open_binary, read_limited, wide_encoding
 
 # First name found wins; compared case-insensitively.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,9 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "outlet": ("source", "outlet", "publisher", "site_name", "sitename", "source_domain", "domain",
                "media", "newspaper", "source_name"),
     "language": ("language", "lang", "locale"),
+    # When the record was fetched: the only base for a relative date ("2 days ago") in its date field.
+    "reference": ("crawled_at", "crawl_date", "date_crawled", "retrieved", "retrieved_at", "scraped_at",
+                  "fetched_at", "date_download", "downloaded_at", "accessed", "accessed_at"),
 }
 ARRAY_KEYS = ("articles", "items", "records", "documents", "docs", "data", "results")
 CHUNK = 1 << 20
@@ -48,8 +51,24 @@ def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject
         handle.close()
         yield from read_json_file(path, max_bytes)
         return
+    if wide_encoding(head):
+        handle.close()
+        yield from _read_wide_jsonl(path, max_bytes)
+        return
     with handle:
         yield from read_jsonl_stream(handle, str(path), max_bytes)
+
+
+def _read_wide_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject]:
+    """JSONL in UTF-16/32 (with a BOM): its lines cannot be split as bytes, so the file is decoded whole first."""
+    try:
+        text, _ = decode_bytes(read_limited(path, max_bytes))
+    except RecordError as exc:
+        yield Reject(str(path), exc.reason, exc.detail)
+        return
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield parse_line(line.encode("utf-8"), f"{path}:{lineno}", max_bytes)
 
 
 def read_jsonl_stdin(max_bytes: int) -> Iterator[RawDocument | Reject]:
@@ -200,10 +219,12 @@ def record_to_raw(obj: Any, source: str, fmt: str) -> RawDocument | Reject:
     lowered = {str(k).lower(): v for k, v in obj.items()}
     found = {name: _first(lowered, names) for name, names in FIELD_NAMES.items()}
     record_id = _as_text(found["id"])
+    reference = _as_date_text(found["reference"])
     return RawDocument(
         source=source, id=record_id, url=_as_text(found["url"]), title=_as_text(found["title"]),
         date=_as_date_text(found["date"]), text=_as_body(found["text"]), html=_as_text(found["html"]),
-        outlet=_as_outlet(found["outlet"]), language=_as_text(found["language"]), format=fmt)
+        outlet=_as_outlet(found["outlet"]), language=_as_text(found["language"]), format=fmt,
+        extra={"reference_date": reference} if reference else {})
 
 
 def _first(record: dict[str, Any], names: tuple[str, ...]) -> Any:

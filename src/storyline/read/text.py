@@ -1,27 +1,19 @@
 """Plain-text articles, one per file, in the seed format.
 
-The file may start with a header `` date YYYY-MM-DD`` followed, on the same
-line, by the first line of the page. The article id is the file stem.
+The file may start with a header `` date YYYY-MM-DD`` (or a partial
+`` date YYYY-MM``) followed, on the same line, by the first line of the page. The article id is the file stem.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import RecordError
 from ..records import RawDocument, Reject
+from ..clean.metadata import split_header
 from .source import decode_bytes, read_limited, record_stem
 
-HEADER = re.compile(r"\A[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|[ \t]*\r?\n|\Z)")
-
-
-def split_header(text: str) -> tuple[str | None, str]:
-    """(date from the header or None, the text without the header)."""
-    match = HEADER.match(text)
-    if not match:
-        return None, text
-    return match.group(1), text[match.end():]
+__all__ = ["read_text_file", "split_header"]
 
 
 def read_text_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject]:

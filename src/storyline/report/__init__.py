@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Database
-from ..web import charts, queries
+from ..views import pages as queries
+from ..web import charts
 from ..web.render import make_environment
 
 STYLESHEET = Path(__file__).parent.parent / "web" / "static" / "style.css"
 
 
 def collect(db: Database, max_stories: int | None = None) -> dict[str, Any]:
-    """Every story (most covered first) with its timeline and full events, from the web queries."""
+    """Every story (most covered first) with its timeline and full events, from the read model (views.pages)."""
     ids = [r[0] for r in db.query("""
         SELECT s.id FROM stories s LEFT JOIN events e ON e.story_id = s.id
         GROUP BY s.id ORDER BY sum(coalesce(e.n_articles, 0)) DESC, s.id""")]

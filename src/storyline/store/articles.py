@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from ..records import Article, Reject
 from .db import Database
@@ -23,7 +24,7 @@ class IngestCounts:
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
 
-    def add(self, other: "IngestCounts") -> None:
+    def add(self, other: IngestCounts) -> None:
         self.read += other.read
         self.stored += other.stored
         self.duplicates += other.duplicates
@@ -137,16 +138,20 @@ def get_article(db: Database, article_id: str) -> Article | None:
 
 
 def start_run(db: Database, kind: str, args: Any = None) -> int:
+    """Record a run with this process's id, so a run whose process dies is marked interrupted later."""
     import json
+    import os
 
     with db.transaction() as conn:
-        cur = conn.execute("INSERT INTO runs(kind, args) VALUES (?, ?)", (kind, json.dumps(args, default=str)))
+        cur = conn.execute("INSERT INTO runs(kind, args, pid) VALUES (?, ?, ?)",
+                           (kind, json.dumps(args, default=str), os.getpid()))
         return int(cur.lastrowid or 0)
 
 
 def end_run(db: Database, run_id: int) -> None:
     with db.transaction() as conn:
-        conn.execute("UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?", (run_id,))
+        conn.execute("UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), status = 'done'"
+                     " WHERE id = ?", (run_id,))
 
 
 def rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:

@@ -261,6 +261,13 @@ CREATE TABLE abstracts (
     error    TEXT
 );
 """),
+    (50, "stage_state: each build stage's parameter hash, so a changed setting rebuilds it", """
+CREATE TABLE stage_state (
+    stage  TEXT PRIMARY KEY,
+    params TEXT NOT NULL,                       -- hash of the config sections the stage reads
+    ran_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+"""),
     (300, "web read paths: duplicates of an article, entity → articles, stories by date", """
 CREATE INDEX IF NOT EXISTS articles_duplicate_of ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS mentions_entity_article ON mentions(entity_id, article_id);
@@ -279,5 +286,26 @@ CREATE TABLE margin_mentions (
 CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
 -- articles annotated before margins existed are annotated again on the next build
 DELETE FROM state WHERE key = 'understand.seq';
+"""),
+    (2, "runs: the process that owns a run, and how it ended (done | interrupted)", """
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN status TEXT;
+UPDATE runs SET status = 'done' WHERE ended_at IS NOT NULL;
+"""),
+    (210, "quote confidence and reason; user corrections of entities", """
+ALTER TABLE quotes ADD COLUMN confidence REAL;          -- how sure the attribution is (0 when unattributed)
+ALTER TABLE quotes ADD COLUMN reason TEXT;              -- why an unattributed quote has no speaker
+CREATE TABLE entity_corrections (
+    seq    INTEGER PRIMARY KEY,                          -- applied in the order the user gave them
+    action TEXT NOT NULL,                                -- merge | split | rename
+    a      TEXT NOT NULL,
+    b      TEXT,
+    at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+"""),
+    (220, "only new work per build: articles whose quotes and events whose quote groups are out of date", """
+CREATE TABLE quotes_stale (article_id TEXT PRIMARY KEY);    -- annotated, or a speaker changed, since quotes ran
+CREATE TABLE quotes_regroup (event_id TEXT PRIMARY KEY);    -- quotes came or went: group repeats again
+INSERT OR IGNORE INTO quotes_stale(article_id) SELECT DISTINCT article_id FROM sentences;
 """),
 ]

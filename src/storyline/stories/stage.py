@@ -99,6 +99,8 @@ class TermCache:
         self._rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
 
     def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        from ..events.features import term_column
+
         counts = featurizer.term_counts(row["text"], row["title"])
         buckets: dict[int, float] = {}
         for term, count in counts.items():
@@ -123,15 +125,6 @@ class TermCache:
             if len(self._rows) < self.limit:
                 self._rows[row["id"]] = found
         return found
-
-
-def term_column(term: str, n_features: int) -> int:
-    """The hashed column of a term: crc32 modulo the feature count, the stable hash the event features use.
-
-    Kept here as a public helper so stories do not import a private name of
-    the events package; ``tests/stories`` checks both give the same column.
-    """
-    return zlib.crc32(term.encode("utf-8")) % n_features
 
 
 def _load_df(db: Database, n_features: int) -> tuple[np.ndarray, int, int]:

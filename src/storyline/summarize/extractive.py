@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -86,15 +86,23 @@ class EventSummarizer:
         return [SummarySentence(cands[i].sentence.text, cands[i].sentence.article_id, cands[i].sentence.outlet)
                 for i in chosen]
 
-    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict]]) -> list[list[SummarySentence]]:
-        """Summaries of several events with one encoder call (most events are a single article)."""
-        cands = [self.candidates(sentences, fact_of or {}) for sentences, fact_of in events]
-        texts = [c.sentence.text for group in cands for c in group]
-        if not texts:
-            return [[] for _ in events]
-        from ..represent import get_encoder
+    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict]],
+                       encode: Callable[[Sequence[EventSentence]], np.ndarray] | None = None
+                       ) -> list[list[SummarySentence]]:
+        """Summaries of several events with one encoder call (most events are a single article).
 
-        vectors = get_encoder(self.model).encode(texts)
+        ``encode`` embeds sentences (the build passes a cache the fact alignment filled).
+        """
+        cands = [self.candidates(sentences, fact_of or {}) for sentences, fact_of in events]
+        flat = [c.sentence for group in cands for c in group]
+        if not flat:
+            return [[] for _ in events]
+        if encode is None:
+            from ..represent import get_encoder
+
+            vectors = get_encoder(self.model).encode([s.text for s in flat])
+        else:
+            vectors = encode(flat)
         out, at = [], 0
         for group in cands:
             chosen = self._select(group, vectors[at:at + len(group)]) if group else []
