@@ -8,14 +8,17 @@ import click
 from .output import emit_json, emit_table
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--type", "type_", type=click.Choice(["PERSON", "ORG", "PLACE"], case_sensitive=False), default=None,
               help="Only entities of this type.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
-def entities(obj: Any, type_: str | None, limit: int, as_json: bool) -> None:
-    """Canonical people, organisations and places, most mentioned first."""
+@click.pass_context
+def entities(ctx: click.Context, type_: str | None, limit: int, as_json: bool) -> None:
+    """Canonical people, organisations and places, most mentioned first; merge/split/rename correct them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    obj = ctx.obj
     data = obj.open(readonly=True).entities(limit or None, type_)
     if as_json:
         emit_json(data)
@@ -164,6 +167,49 @@ def _print_fact_summary(data: dict[str, Any]) -> None:
         click.echo(textwrap.fill(f"{f['text']} ({'; '.join(f['disagreement_text'])})", 100,
                                  initial_indent="  ! ", subsequent_indent="    "))
     click.echo("  (the full fact × outlet grid: --facts)")
+
+
+def _correct(obj: Any, action: str, a: str, b: str) -> None:
+    """Store a correction and re-resolve now, so that the next command already shows it."""
+    from ..understand import stage
+    from ..understand.corrections import add_correction
+    from ..understand.entities import EntityResolver
+    from ..understand.quotes import QuoteExtractor
+
+    sl = obj.open()
+    add_correction(sl.db, action, a, b)
+    settings = sl.settings
+    entity_kw = {k: v for k, v in settings.section("entities").items() if k not in ("model", "batch_size", "n_process")}
+    stage.resolve_entities(sl.db, EntityResolver(**entity_kw), force=True)
+    stage.attribute_quotes(sl.db, QuoteExtractor(**settings.section("quotes")), obj.progress())
+    click.echo(f"{action}: {a}" + (f" / {b}" if b else "") + " (kept for later builds)")
+
+
+@entities.command("merge")
+@click.argument("name")
+@click.argument("other")
+@click.pass_obj
+def entities_merge(obj: Any, name: str, other: str) -> None:
+    """OTHER is the same as NAME: one entity from now on."""
+    _correct(obj, "merge", name, other)
+
+
+@entities.command("split")
+@click.argument("name")
+@click.argument("form")
+@click.pass_obj
+def entities_split(obj: Any, name: str, form: str) -> None:
+    """The mentions written FORM are not NAME: they become their own entity."""
+    _correct(obj, "split", name, form)
+
+
+@entities.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.pass_obj
+def entities_rename(obj: Any, name: str, new_name: str) -> None:
+    """Show NAME as NEW_NAME (the old name stays an alias)."""
+    _correct(obj, "rename", name, new_name)
 
 
 def _print_facts(data: dict[str, Any]) -> None:
