@@ -85,3 +85,12 @@ def test_missing_title_is_the_lead_sentence_shortened() -> None:
     article = make_article(RawDocument(source="t", id="t2", text=BODY, format="jsonl"))
     assert article.title is not None and article.title.startswith("Pakistan and Russia on Tuesday agreed")
     assert len(article.title.split()) <= 16
+
+
+def test_a_donation_banner_opening_the_text_is_neither_text_nor_title() -> None:
+    text = (" date 2023-06-10 Town Crier - Make a charitable donation in support of local news!\n"
+            "Firefighters contained a large warehouse fire near the river port on Saturday, the fire service said, "
+            "after it burned through the night.\n\nOfficials urged residents to make a donation to the relief fund.")
+    article = make_article(RawDocument(source="t", id="d1", text=text, format="jsonl"))
+    assert article.title is not None and article.title.startswith("Firefighters contained a large warehouse fire")
+    assert "charitable" not in article.text and "make a donation to the relief fund" in article.text

@@ -188,7 +188,7 @@ def _join_group(conn: sqlite3.Connection, row: sqlite3.Row, matches: set[int]) -
 def _root(conn: sqlite3.Connection, seq: int) -> str:
     """The id of the group root of an article (itself when it is the root)."""
     found = conn.execute("SELECT id, duplicate_of FROM articles WHERE seq = ?", (seq,)).fetchone()
-    return found[1] or found[0]
+    return str(found[1] or found[0])
 
 
 def _member_by_id(conn: sqlite3.Connection, article_id: str) -> Member:

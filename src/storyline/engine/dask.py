@@ -58,15 +58,15 @@ class DaskEngine:
             raise DependencyError("the dask engine needs dask[distributed]: pip install 'dask[distributed]'") from exc
         if self.scheduler:
             try:
-                client = Client(self.scheduler, timeout="20s")
+                client = Client(self.scheduler, timeout="20s")  # type: ignore[no-untyped-call]
             except OSError as exc:
                 raise ConfigError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from exc
             with client:
                 yield client
             return
-        with LocalCluster(n_workers=self.workers, threads_per_worker=self.threads_per_worker,
+        with LocalCluster(n_workers=self.workers, threads_per_worker=self.threads_per_worker,  # type: ignore[no-untyped-call]
                           processes=self.processes, memory_limit=self.memory_limit,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=None) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
 
     @contextlib.contextmanager
