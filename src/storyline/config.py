@@ -60,7 +60,7 @@ class Settings:
     def get(self, name: str, key: str, default: Any = None) -> Any:
         return self.sections.get(name, {}).get(key, default)
 
-    def with_values(self, name: str, **values: Any) -> "Settings":
+    def with_values(self, name: str, **values: Any) -> Settings:
         """A copy with some values of one section replaced (CLI flags use this)."""
         sections = {k: dict(v) for k, v in self.sections.items()}
         sections.setdefault(name, {}).update({k: v for k, v in values.items() if v is not None})

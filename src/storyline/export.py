@@ -9,7 +9,8 @@ import csv
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from .errors import InputError
 from .store import Database
@@ -63,7 +64,8 @@ EVENT_FIELDS = ("id", "title", "date", "start", "end", "place", "keywords", "n_a
 
 def story_rows(db: Database) -> Iterator[dict[str, Any]]:
     events: dict[str, list[str]] = {}
-    for r in db.conn.execute("SELECT id, story_id FROM events WHERE story_id IS NOT NULL ORDER BY coalesce(date,'9999'), id"):
+    for r in db.conn.execute("SELECT id, story_id FROM events WHERE story_id IS NOT NULL"
+                             " ORDER BY coalesce(date,'9999'), id"):
         events.setdefault(r["story_id"], []).append(r["id"])
     for row in db.conn.execute("SELECT * FROM stories ORDER BY coalesce(start,'9999'), id"):
         out = _decode(dict(row))
@@ -72,7 +74,8 @@ def story_rows(db: Database) -> Iterator[dict[str, Any]]:
 
 
 def entity_rows(db: Database) -> Iterator[dict[str, Any]]:
-    for row in db.conn.execute("SELECT id, name, type, aliases, roles, mentions FROM entities ORDER BY mentions DESC, name"):
+    for row in db.conn.execute("SELECT id, name, type, aliases, roles, mentions FROM entities"
+                               " ORDER BY mentions DESC, name"):
         yield _decode(dict(row))
 
 

@@ -22,7 +22,8 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
 
 from .config import Settings
 from .errors import ConfigError, StageOrderError
@@ -151,7 +152,7 @@ class Pipeline:
         check_order(self.stages, provided)
 
     @classmethod
-    def default(cls) -> "Pipeline":
+    def default(cls) -> Pipeline:
         return cls([stage() for stage in DEFAULT_STAGES])
 
     @property

@@ -94,7 +94,7 @@ floods rescue Riverside shelters rain weather disaster agency governor
 12 Comments
 Jane D. 2 hours ago: Stay safe everyone!
 Leave a reply
-"""
+"""  # noqa: E501 - a page as scraped: each body paragraph is one long line, and line length is what the cleaner reads
 
 FLOOD_KEEP = [
     "Rescue teams reached twelve villages cut off by the floods on Tuesday, officials said",
@@ -105,7 +105,8 @@ FLOOD_KEEP = [
     "The agency said schools in the valley would reopen on Monday if the roads are safe.",
     "RIVERSIDE - Rescue teams",
 ]
-FLOOD_DROP = ["Loading...", "By Maria Lopez", "(Photo: Reuters)", "- Rescue teams reached twelve villages cut off by the floods on Tuesday.",
+FLOOD_DROP = ["Loading...", "By Maria Lopez", "(Photo: Reuters)",
+              "- Rescue teams reached twelve villages cut off by the floods on Tuesday.",
               "- More than",
               "RELATED:", "pic.twitter.com", "@RegionWeather", "Share this article",
               "floods rescue Riverside", "12 Comments", "Stay safe everyone", "Leave a reply"]
@@ -139,7 +140,8 @@ def test_synthetic_markets_article() -> None:
     assert cleaned.title == "Central bank holds interest rate at 22 percent"
     assert cleaned.text.split("\n\n") == [
         "The central bank kept its policy rate unchanged on Monday, saying inflation was still well above its target.",
-        "The governor said the decision was unanimous and that the bank expected prices to ease in the second half of the year.",
+        "The governor said the decision was unanimous and that the bank expected prices to ease"
+        " in the second half of the year.",
         "Analysts had expected the hold.",
         "Business groups said the rate was too high for industry to recover.",
     ]

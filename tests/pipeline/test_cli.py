@@ -46,7 +46,8 @@ def test_seeds_ingest_with_dates_and_titles(seeds_cli_db: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = {r["id"]: r for r in json.loads(done.stdout)}
     assert {k: r["date"] for k, r in rows.items()} == EXPECTED_DATES
-    assert rows["000_468fb4437cf128b2"]["title"] == "Pakistan, Russian FMs to hold delegation-level talks in Islamabad today"
+    assert rows["000_468fb4437cf128b2"]["title"] == ("Pakistan, Russian FMs to hold delegation-level talks"
+                                                     " in Islamabad today")
     assert rows["002_75e992cbffc40e33"]["title"].startswith("Russia offers military support")
     assert rows["004_852cc368e871173c"]["title"] == "Bilawal meets Russian FM Lavrov on sidelines of SCO meeting"
     lead_title = rows["001_8e996adc80db6a17"]["title"]            # no title line: made from the lead sentence
@@ -112,7 +113,7 @@ def test_jsonl_from_stdin_keeps_record_ids(tmp_path: Path) -> None:
     body = ("The port authority said on Friday that shipping traffic had returned to normal after the storm, "
             "and that all terminals were open again.")
     lines = "\n".join(json.dumps({"id": f"s{i}", "headline": f"Port reopens {i}", "body": f"{body} ({i})",
-                                  "published": "2022-01-0%d" % (i + 1)}) for i in range(3))
+                                  "published": f"2022-01-0{i + 1}"}) for i in range(3))
     db = tmp_path / "stdin.db"
     done = cli("ingest", "-", db=db, stdin=lines + "\n")
     assert done.returncode == 0 and balance(done.stderr) == (3, 3, 0, 0), done.stderr

@@ -1,4 +1,5 @@
-"""Dates from whatever a record carries: the header line in any record, the URL, relative values only against the record."""
+"""Dates from whatever a record carries: the header line in any record, the URL,
+relative values only against the record."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,8 @@ SENTENCES = [
 
 
 def generated_records(n: int, seed: int = 11) -> list[tuple[dict[str, object], str]]:
-    """JSONL records whose text starts with the seed-format header, in its spellings, some with a URL or a slug title."""
+    """JSONL records whose text starts with the seed-format header, in its spellings,
+    some with a URL or a slug title."""
     rng = random.Random(seed)
     records = []
     for i in range(n):

@@ -238,6 +238,7 @@ def test_json_lines_named_json_and_an_array_named_jsonl(tmp_path: Path) -> None:
 
 def test_a_file_without_any_record_leaves_an_empty_reject(tmp_path: Path) -> None:
     (tmp_path / "none.jsonl").write_text("\n\n")
-    (tmp_path / "none.rss").write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>")
+    (tmp_path / "none.rss").write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>")
     docs = read_all(tmp_path)
     assert [(Path(d.source).name, d.reason) for d in docs] == [("none.jsonl", "empty"), ("none.rss", "empty")]

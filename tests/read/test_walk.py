@@ -81,8 +81,8 @@ def test_wide_unicode_with_a_bom_is_decoded(tmp_path: Path, encoding: str) -> No
     bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-32": b""}[encoding]
     text = " date 2021-04-07 Zürich: " + TEXT
     (tmp_path / "a.txt").write_bytes(bom + text.encode(encoding))
-    (tmp_path / "b.jsonl").write_bytes(bom + "\n".join(
-        json.dumps({"id": f"j{i}", "text": f"{TEXT} ({i}) Zürich"}, ensure_ascii=False) for i in range(3)).encode(encoding))
+    lines = (json.dumps({"id": f"j{i}", "text": f"{TEXT} ({i}) Zürich"}, ensure_ascii=False) for i in range(3))
+    (tmp_path / "b.jsonl").write_bytes(bom + "\n".join(lines).encode(encoding))
     docs = list(iter_documents([str(tmp_path)]))
     assert all(isinstance(d, RawDocument) for d in docs), docs
     assert [d.id for d in docs] == ["a", "j0", "j1", "j2"]                       # type: ignore[union-attr]

@@ -75,7 +75,7 @@ def test_real_corpus_every_surface_shows_the_same_event(tmp_path: Path) -> None:
     source = shared_data("gva") / "articles.jsonl"
     sample = tmp_path / "gva300.jsonl"
     with source.open(encoding="utf-8") as handle:
-        sample.write_text("".join(line for _, line in zip(range(300), handle)), encoding="utf-8")
+        sample.write_text("".join(line for _, line in zip(range(300), handle, strict=False)), encoding="utf-8")
     sl = storyline.open(tmp_path / "gva.db")
     sl.ingest([str(sample)])
     sl.build()

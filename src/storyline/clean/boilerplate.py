@@ -120,7 +120,7 @@ def is_cross_link(line: str, f: LineFeatures) -> bool:
     if cues.CROSS_LINK_WITH_SEPARATOR.match(line):
         return True
     bare = cues.CROSS_LINK_BARE.match(line)
-    return bool(bare) and is_headline_shaped(line[bare.end():], line_features(line[bare.end():]))
+    return bare is not None and is_headline_shaped(line[bare.end():], line_features(line[bare.end():]))
 
 
 def is_byline(line: str, f: LineFeatures) -> bool:
@@ -214,7 +214,7 @@ def is_comment_cue(line: str, f: LineFeatures) -> bool:
 def find_comment_cut(lines: list[str], feats: list[LineFeatures]) -> int | None:
     """Index of the comment-section cue that follows the body; it and all below are comments."""
     seen_body = False
-    for i, (line, f) in enumerate(zip(lines, feats)):
+    for i, (line, f) in enumerate(zip(lines, feats, strict=True)):
         if seen_body and is_comment_cue(line, f):
             return i
         seen_body = seen_body or f.is_body
@@ -224,7 +224,7 @@ def find_comment_cut(lines: list[str], feats: list[LineFeatures]) -> int | None:
 def word_bigrams(text: str) -> set[tuple[str, str]]:
     """Lower-cased word bigrams with a light plural/verb -s strip, for paraphrase-tolerant overlap."""
     words = [w.lower().rstrip("s") or w.lower() for w in WORD_RE.findall(text)]
-    return set(zip(words, words[1:]))
+    return set(zip(words, words[1:], strict=False))  # pairs of neighbours: one fewer
 
 
 def bullet_blocks(lines: list[str], feats: list[LineFeatures], candidates: Iterable[int]) -> list[list[int]]:
@@ -404,7 +404,7 @@ def mark_line_noise(lines: list[str], feats: list[LineFeatures], reasons: dict[i
     first_body = body_idx[0] if body_idx else len(lines)
     last_body = body_idx[-1] if body_idx else len(lines)
     outlet_key = normalize_line(outlet) if outlet else None
-    for i, (line, f) in enumerate(zip(lines, feats)):
+    for i, (line, f) in enumerate(zip(lines, feats, strict=True)):
         if not line or i in reasons:
             continue
         if outlet_key and f.n_words <= OUTLET_NAME_MAX_WORDS and normalize_line(line) == outlet_key:

@@ -37,8 +37,10 @@ COMMENT_NOTICE = re.compile(
 
 # A link to another article: the cue, then (usually) a headline.
 CROSS_LINK_WITH_SEPARATOR = re.compile(
-    r"^(?:read\s+more|also\s+read|read\s+also|see\s+also|also\s+see|related(?:\s+(?:news|articles?|stories|reading|coverage))?"
-    r"|recommended|more\s+(?:on|from)\s+[\w ]{1,30}|must\s+read|don'?t\s+miss|watch|listen|read|suggested(?:\s+reading)?"
+    r"^(?:read\s+more|also\s+read|read\s+also|see\s+also|also\s+see"
+    r"|related(?:\s+(?:news|articles?|stories|reading|coverage))?"
+    r"|recommended|more\s+(?:on|from)\s+[\w ]{1,30}|must\s+read|don'?t\s+miss|watch|listen|read"
+    r"|suggested(?:\s+reading)?"
     r"|further\s+reading|in\s+(?:pictures|photos|video)|trending|top\s+stories)\s*[:|>»\-–—]\s*\S",
     _I,
 )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
 from .boilerplate import clean_text, normalize_line
@@ -35,7 +35,17 @@ LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?=$|[-_])")
 # py3langid's answer on 600 characters equals its answer on the whole text on all 181
 # AEB pages; more text only costs time (the classifier is linear in its input).
 LANGUAGE_SAMPLE_CHARS = 600
-EXTRACT_OPTIONS = {"fast": True, "include_comments": False, "favor_recall": True}
+
+
+class ExtractOptions(TypedDict):
+    """The trafilatura.extract keywords storyline sets (typed so each reaches its own parameter)."""
+
+    fast: bool
+    include_comments: bool
+    favor_recall: bool
+
+
+EXTRACT_OPTIONS: ExtractOptions = {"fast": True, "include_comments": False, "favor_recall": True}
 
 
 @dataclass
@@ -140,7 +150,8 @@ def find_html_language(tree: HtmlElement, text: str) -> str | None:
     if len(text) < 40:
         return None
     import py3langid
-    return py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])[0]
+    language, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
+    return str(language)
 
 
 def extract_main_text(tree: HtmlElement, url: str | None) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 import email.utils
 import functools
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 MONTHS = {name: i for i, names in enumerate(
@@ -30,7 +30,8 @@ DATE_PATTERNS = [
 # In the URL *path* only (query strings carry tracking ids and timestamps), and only as a whole
 # token: a date glued inside a longer run of digits (a Unix timestamp, an article number) is not one.
 URL_DATE_PATTERNS = [
-    re.compile(rf"(?<![\w]){_YEAR}[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)(?=$|[/_.-])"),    # /2021/04/07/, -2021-04-07-
+    # /2021/04/07/, -2021-04-07-
+    re.compile(rf"(?<![\w]){_YEAR}[/-](?P<month>[01]?\d)[/-](?P<day>[0-3]?\d)(?=$|[/_.-])"),
     re.compile(rf"/{_YEAR}[/-]{_MONTH}[/-](?P<day>[0-3]?\d)(?:/|-|_|$)", re.I),          # /2021/apr/07/
     re.compile(rf"(?:^|[/_-]){_YEAR}(?P<month>[01]\d)(?P<day>[0-3]\d)(?=$|[/_.-])"),      # /20210407/
 ]
@@ -252,7 +253,7 @@ def _dateparser_date(value: str) -> dt.date | None:
         parsed = dateparser.parse(value, settings=_DATEPARSER_SETTINGS)
     except Exception:  # dateparser raises many types on odd input  # noqa: BLE001
         return None
-    if parsed is None or not MIN_YEAR <= parsed.year <= dt.date.today().year + 1:
+    if not isinstance(parsed, dt.datetime) or not MIN_YEAR <= parsed.year <= dt.date.today().year + 1:
         return None
     return parsed.date()
 
@@ -305,7 +306,8 @@ _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]*(?:[ ,/]+[A-Z][A-Za-z.'-]*){0,3})\
                        r"|^[^\W\d][\w.'-]*(?:[ /][^\W\d][\w.'-]*){0,2}\s*:\s+")   # also "lucknow: " in lower-cased text
 _PARENTHETICAL = re.compile(r"\s*\([^()]{1,40}\)")        # "(aibmac)", "(Reuters)": never headline material
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gen|Col|Lt|Gov|Jr|Sr|No|vs|Inc|Ltd|Co)|\b[A-Z](?:\.[A-Z])*)\.$")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gen|Col|Lt|Gov|Jr|Sr|No|vs|Inc|Ltd|Co)"
+                           r"|\b[A-Z](?:\.[A-Z])*)\.$")
 _CLAUSE_BREAK = re.compile(r"\s*(?:,|;|:|—|–| - |\()\s*")
 TITLE_MAX_WORDS = 16      # news headlines run 6-14 words; past 16 a "title" reads as a sentence
 TITLE_MIN_WORDS = 6

@@ -64,7 +64,7 @@ def _run(db: Database, finder: DuplicateFinder, progress: Progress, mapper: Any)
             texts = [row["text"] for row in batch]
             signatures = list(mapper(finder.signature, texts) if mapper else map(finder.signature, texts))
             with db.transaction() as conn:
-                for row, signature in zip(batch, signatures):
+                for row, signature in zip(batch, signatures, strict=True):
                     kind = _process(conn, finder, row, signature)
                     if kind:
                         counts[kind] += 1

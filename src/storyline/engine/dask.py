@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..errors import ConfigError, DependencyError
 
@@ -74,7 +75,7 @@ class DaskEngine:
         """Yield ``map(fn, *iterables)`` that runs partitions on the workers, results in input order."""
         with self.client() as client:
             def map_items(fn: Callable[..., Any], *its: Iterable[Any]) -> Iterable[Any]:
-                args = list(zip(*its))
+                args = list(zip(*its, strict=False))  # as builtin map(): stops at the shortest
                 parts = [args[i:i + self.partition_size] for i in range(0, len(args), self.partition_size)]
                 futures = client.map(_apply_partition, [fn] * len(parts), parts, pure=False)
                 return itertools.chain.from_iterable(client.gather(futures))
@@ -87,7 +88,7 @@ class DaskEngine:
         For work whose items are large and few (a time window of articles), where
         :meth:`mapper`'s partitions of ``partition_size`` items would be the wrong unit.
         """
-        args = list(zip(*its))
+        args = list(zip(*its, strict=False))  # as builtin map(): stops at the shortest
         if not args:
             return []
         with self.client() as client:

@@ -17,7 +17,7 @@ import os
 import stat
 import zlib
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import ConfigError, InputError
 from ..records import RawDocument, Reject
@@ -152,7 +152,10 @@ def _read_file(file: Path, max_bytes: int, fmt: str | None) -> Iterator[RawDocum
 
 
 def iter_files(path: Path) -> Iterator[Path]:
-    """A file itself, or every non-hidden file under a folder, depth-first in sorted order (entries that cannot be read are left out)."""
+    """A file itself, or every non-hidden file under a folder, depth-first in sorted order.
+
+    Entries that cannot be read are left out.
+    """
     for item in walk_inputs(path):
         if isinstance(item, Path):
             yield item

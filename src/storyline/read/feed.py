@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import RecordError
@@ -44,10 +45,10 @@ def _entry_to_raw(entry: Any, source: str, language: str | None) -> RawDocument:
 
 
 def _entry_html(entry: Any) -> str:
-    contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
+    contents: list[str] = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
     if contents:
         return max(contents, key=len)
-    return entry.get("summary", "") or entry.get("description", "") or ""
+    return str(entry.get("summary", "") or entry.get("description", "") or "")
 
 
 def _entry_date(entry: Any) -> str | None:
@@ -59,7 +60,8 @@ def _entry_date(entry: Any) -> str | None:
                 return dt.date(value.tm_year, value.tm_mon, value.tm_mday).isoformat()
             except ValueError:
                 continue
-    return entry.get("published") or entry.get("updated")
+    value = entry.get("published") or entry.get("updated")
+    return None if value is None else str(value)
 
 
 def _host(url: str | None) -> str | None:

@@ -12,7 +12,8 @@ import json
 import sys
 import zlib
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from ..errors import RecordError
 from ..records import RawDocument, Reject
@@ -260,7 +261,7 @@ def _as_date_text(value: Any) -> str | None:
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > 1e11 else value
         try:
-            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return None
     return _as_text(value)

@@ -6,7 +6,7 @@ The file may start with a header `` date YYYY-MM-DD`` (or a partial
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import RecordError
 from ..records import RawDocument, Reject

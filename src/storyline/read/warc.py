@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import RecordError
 from ..records import RawDocument, Reject

@@ -17,7 +17,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -206,8 +207,8 @@ class Encoder:
         st.max_seq_length = cap
         if self._use_pipeline():
             return self._encode_pipelined(st, list(texts), cap)
-        vectors = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
-                            normalize_embeddings=True, show_progress_bar=False)
+        vectors: np.ndarray = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
+                                        normalize_embeddings=True, show_progress_bar=False)
         return vectors.astype(np.float32, copy=False)
 
     def _encode_static(self, st: Any, module: Any, texts: list[str], cap: int) -> np.ndarray:
@@ -424,7 +425,7 @@ def _static_token_ids(tokenizer: Any, texts: list[str], cap: int) -> list[list[i
     ids = [e.ids for e in encode(heads, add_special_tokens=False)]
     redo = [i for i, t in enumerate(texts) if len(ids[i]) < cap and len(heads[i]) < len(t)]
     if redo:
-        for i, e in zip(redo, encode([texts[i] for i in redo], add_special_tokens=False)):
+        for i, e in zip(redo, encode([texts[i] for i in redo], add_special_tokens=False), strict=True):
             ids[i] = e.ids
     return ids
 
@@ -453,7 +454,7 @@ def _quiet_transformers() -> None:
     try:
         from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     except ImportError:
         pass

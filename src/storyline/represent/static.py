@@ -23,13 +23,24 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any, TypedDict
 
 from ..errors import DependencyError
 
 STATIC_MODEL = "minilm-static"   # the name users give in [embed] model
 PCA_DIMS = 256                   # issue 15's feasibility check: 2.9k docs/s, ECB+ 0.931 at 256 dims
-RECIPE = {"pca_dims": PCA_DIMS, "quantize_to": "float32", "sif_coefficient": 1e-4}
+
+
+class Recipe(TypedDict):
+    """model2vec.distill keywords of the static model (typed so each reaches its own parameter)."""
+
+    pca_dims: int
+    quantize_to: str
+    sif_coefficient: float
+
+
+RECIPE: Recipe = {"pca_dims": PCA_DIMS, "quantize_to": "float32", "sif_coefficient": 1e-4}
 _DONE = "storyline-static.json"  # written last: a folder without it is an interrupted distillation
 
 

@@ -60,7 +60,8 @@ def list_stories(db: Database, limit: int | None = None) -> list[dict[str, Any]]
         story = dict(row)
         story["entities"] = json.loads(story["entities"] or "[]")
         story["event_ids"] = [r[0] for r in db.query(
-            "SELECT id FROM events WHERE story_id = ? ORDER BY coalesce(start, date, '9999'), first_seq, id", (row["id"],))]
+            "SELECT id FROM events WHERE story_id = ? ORDER BY coalesce(start, date, '9999'), first_seq, id",
+            (row["id"],))]
         out.append(story)
     return out
 
@@ -116,7 +117,8 @@ def list_quotes(db: Database, speaker: str | None = None, entity_id: str | None 
         entity_id = find_entity(db, speaker)["id"]
     sql = ("SELECT q.id, q.text, q.speaker, q.speaker_entity_id, q.article_id, q.event_id, q.group_id,"
            " q.start, q.end, a.outlet, a.date FROM quotes q JOIN articles a ON a.id = q.article_id"
-           + (" WHERE q.speaker_entity_id = ?" if entity_id else "") + " ORDER BY coalesce(a.date, '9999'), a.seq, q.start")
+           + (" WHERE q.speaker_entity_id = ?" if entity_id else "")
+           + " ORDER BY coalesce(a.date, '9999'), a.seq, q.start")
     params: tuple[Any, ...] = (entity_id,) if entity_id else ()
     if limit:
         sql += " LIMIT ?"

@@ -12,7 +12,8 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..errors import NotFoundError
 from ..store import Database
