@@ -62,7 +62,10 @@ class Storyline:
         out: dict[str, Any] = {}
         for table in ("articles", "rejects", "events", "stories", "entities", "quotes", "facts"):
             out[table] = self.db.scalar(f"SELECT count(*) FROM {table}")
-        out["duplicates"] = self.db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        # the ingest line's "duplicates": exact copies seen at ingest and not stored (summed over runs);
+        # near-duplicates are stored and linked to their original by the dedupe stage
+        out["duplicates"] = self.db.scalar("SELECT coalesce(sum(n_duplicates), 0) FROM runs")
+        out["near_duplicates"] = self.db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
         out["outlets"] = self.db.scalar("SELECT count(DISTINCT outlet) FROM articles")
         out["reject_reasons"] = {r["reason"]: r["n"] for r in
                                  rows(self.db, "SELECT reason, count(*) AS n FROM rejects GROUP BY reason")}

@@ -77,7 +77,7 @@ class DedupeStage:
     def run(self, ctx: StageContext) -> dict[str, Any]:
         from .dedupe import run
 
-        return run(ctx.db, ctx.settings, ctx.progress)
+        return run(ctx.db, ctx.settings, ctx.progress, executor=ctx.executor)
 
 
 class EventsStage:

@@ -114,8 +114,10 @@ def test_distillation_runs_offline_into_the_cache_once(tmp_path: Path, monkeypat
     monkeypatch.setenv("STORYLINE_MODELS", str(tmp_path / "models"))
     monkeypatch.setattr(static, "RECIPE", {**static.RECIPE, "pca_dims": 16})
     src = str(_tiny_source(tmp_path))
+    capfd.readouterr()                                        # transformers' own bars while saving it
     path = static.ensure_static_model(src, progress=False)
     assert path.parent == tmp_path / "models" and static.is_ready(path)
+    assert path.stat().st_mode & 0o005 == 0o005              # readable by every user of the venv
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     err = capfd.readouterr().err
     assert "distilling: 100%" in err and "\r" not in err   # plain lines when not on a terminal

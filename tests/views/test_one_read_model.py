@@ -36,7 +36,7 @@ def check_every_surface_agrees(db_path: Path, max_events: int | None = None) -> 
     ids = [r[0] for r in db.query("SELECT id FROM events ORDER BY n_articles DESC, id")][:max_events]
     exported = {row["id"]: row for row in map(json.loads, _export(db_path))}
     report = html.unescape(render_report(db))
-    client = TestClient(create_app(db_path))
+    client = TestClient(create_app(db_path), base_url="http://localhost")   # the app answers only local hosts
     for event_id in ids:
         api = client.get(f"/api/events/{event_id}").json()
         cli_view = _cli_json(db_path, "event", event_id)

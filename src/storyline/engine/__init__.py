@@ -128,7 +128,7 @@ def get_engine(settings: Settings) -> Any:
     if kind == "local":
         return LocalEngine(**options)
     if kind == "dask":
-        from .dask import DaskEngine  # type: ignore[import-not-found]
+        from .dask import DaskEngine
 
         return DaskEngine(**options)
     raise ConfigError(f"unknown engine {kind!r}; choose 'local' or 'dask'")

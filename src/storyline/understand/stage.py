@@ -13,6 +13,7 @@ from ..clean.encoding import repair_mojibake
 from ..progress import Progress
 from ..records import Quote
 from ..store import Database
+from .corrections import apply_corrections, corrections
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
 from .nlp import load_nlp, split_sentences
@@ -166,7 +167,9 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
     events = event_map(db)
     n_mentions = db.scalar("SELECT count(*) FROM mentions")
     n_margin = db.scalar("SELECT count(*) FROM margin_mentions")
-    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__], sort_keys=True))
+    fixes = corrections(db)            # the user's merges, splits and renames (understand/corrections.py)
+    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__, fixes],
+                                 sort_keys=True))
     if not force and db.get_state(RESOLVED) == signature:
         return False
     rows = db.conn.execute("SELECT rowid, article_id, start, end, text, label, roles, entity_id FROM mentions"
@@ -176,6 +179,7 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
                                   " FROM margin_mentions").fetchall()
     margin = [_raw_mention(r) for r in margin_rows]
     resolver.fit(mentions, events, margin=margin)
+    resolver.entities_ = apply_corrections(resolver.entities_, mentions, fixes)
     old = {r[0]: tuple(r[1:]) for r in db.conn.execute("SELECT id, name, type, aliases, roles, mentions FROM entities")}
     new = {e.id: (e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), json.dumps(e.roles, ensure_ascii=False),
                   e.mentions) for e in resolver.entities_}

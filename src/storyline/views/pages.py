@@ -262,7 +262,7 @@ def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
     for art in arts:
         art["href"] = safe_href(art["url"])
         art["copies"] = []
-    originals = []
+    originals: list[dict[str, Any]] = []
     for art in arts:
         parent = by_id.get(art["duplicate_of"] or "")
         (parent["copies"] if parent is not None and parent is not art else originals).append(art)
@@ -413,7 +413,8 @@ def get_article(db: Database, article_id: str) -> dict[str, Any]:
 
 def mark_segments(text: str, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut ``text`` into segments; mention offsets out of range or overlapping an earlier one are skipped."""
-    segments, pos = [], 0
+    segments: list[dict[str, Any]] = []
+    pos = 0
     for m in mentions:
         start, end = m["start"], m["end"]
         if not (isinstance(start, int) and isinstance(end, int)) or start < pos or end <= start or end > len(text):

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError, StoreError
 from ..store import Database
+from ..summarize.timeline import story_key_dates
 from ..views import pages as queries
 from . import charts
 from .render import make_environment
@@ -185,6 +186,7 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, db: Database = Depends(get_db)) -> Response:
         story = queries.get_story(db, story_id)
+        story["key_dates"] = story_key_dates(db, story_id)
         return page(request, "story.html", story=story, timeline=charts.timeline(story["events"]),
                     spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
 
