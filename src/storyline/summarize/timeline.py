@@ -343,3 +343,13 @@ def _iso(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+STORY_PAGE_DATES = 8        # key dates on a story page and in the report
+STORY_PAGE_SENTENCES = 1
+
+
+def story_key_dates(db: Any, story_id: str, n_dates: int = STORY_PAGE_DATES,
+                    n_sentences: int = STORY_PAGE_SENTENCES) -> list[dict[str, Any]]:
+    """A story's key dates for a page: [{"date": ISO, "sentences": [{"text", "article_id"}]}]."""
+    return [e.as_dict() for e in story_timeline(db, story_id, n_dates, n_sentences)]
