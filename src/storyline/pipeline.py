@@ -91,6 +91,9 @@ def ingest(db: Database, paths: Sequence[str], settings: Settings, progress: Pro
             if started is None:
                 break
             pending = started
+    from .clean.titles import retitle_shared_banners
+
+    retitle_shared_banners(db)     # a site banner shows only across records: fixed once they are stored
     end_run(db, run_id)
     return total
 

@@ -1,10 +1,10 @@
-"""The encoder: the pipelined (GPU) feeding path gives the plain path's vectors, in input order."""
+"""The MiniLM encoder: the pipelined (GPU) feeding path gives the plain path's vectors, in input order."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from storyline.represent.embed import Encoder, get_encoder
+from storyline.represent.embed import MINILM, Encoder, get_encoder
 
 TEXTS = [
     "Russia's foreign minister arrived in Islamabad on Tuesday for talks.",
@@ -21,7 +21,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def plain() -> Encoder:
-    return get_encoder(None, "cpu", 64, 128)
+    return get_encoder(MINILM, "cpu", 64, 128)
 
 
 def test_plain_vectors_are_unit_float32(plain: Encoder) -> None:
@@ -31,7 +31,7 @@ def test_plain_vectors_are_unit_float32(plain: Encoder) -> None:
 
 
 def test_pipelined_path_matches_plain_path_in_order(plain: Encoder) -> None:
-    piped = Encoder(device="cpu", max_length=128, pipelined=True, gpu_batch_size=3, tokenizer_threads=2)
+    piped = Encoder(MINILM, device="cpu", max_length=128, pipelined=True, gpu_batch_size=3, tokenizer_threads=2)
     piped._st = plain._load()  # same weights, loaded once
     a, b = plain.encode(TEXTS), piped.encode(TEXTS)
     cosine = (a * b).sum(axis=1)
@@ -41,7 +41,7 @@ def test_pipelined_path_matches_plain_path_in_order(plain: Encoder) -> None:
 
 
 def test_pipelined_is_off_on_cpu_and_empty_input_is_empty() -> None:
-    enc = Encoder(device="cpu")
+    enc = Encoder(MINILM, device="cpu")
     assert enc._use_pipeline() is False
     assert Encoder(device="cuda")._use_pipeline() is True
     assert enc.encode([]).shape == (0, 384)
@@ -60,7 +60,7 @@ def test_fast_tokenizer_gives_the_models_own_features(plain: Encoder) -> None:
 
 
 def test_tokenizer_processes_give_the_same_vectors(plain: Encoder) -> None:
-    piped = Encoder(device="cpu", max_length=128, pipelined=True, gpu_batch_size=4, tokenizer_threads=2,
+    piped = Encoder(MINILM, device="cpu", max_length=128, pipelined=True, gpu_batch_size=4, tokenizer_threads=2,
                     tokenizer_processes=2)
     piped._st = plain._load()
     cosine = (plain.encode(TEXTS) * piped.encode(TEXTS)).sum(axis=1)

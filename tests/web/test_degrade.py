@@ -20,7 +20,7 @@ def _articles_only(path: Path) -> Path:
 
 
 def test_only_ingested_articles(tmp_path: Path) -> None:
-    client = TestClient(create_app(_articles_only(tmp_path / "a.db")))
+    client = TestClient(create_app(_articles_only(tmp_path / "a.db")), base_url="http://localhost")
     home = client.get("/")
     assert home.status_code == 200 and "storyline build" in home.text
     assert client.get("/articles/a1").status_code == 200
@@ -37,7 +37,7 @@ def test_events_without_stories_or_understanding(tmp_path: Path) -> None:
         conn.execute("INSERT INTO events(id, title, date, n_articles, n_outlets, first_seq) VALUES ('e1', 'Harbour', '2024-01-02', 3, 1, 1)")
         conn.execute("UPDATE articles SET event_id = 'e1'")
     db.close()
-    client = TestClient(create_app(path))
+    client = TestClient(create_app(path), base_url="http://localhost")
     home = client.get("/").text
     assert "/events/e1" in home and "No stories yet" in home
     event = client.get("/events/e1")
@@ -51,6 +51,6 @@ def test_events_without_stories_or_understanding(tmp_path: Path) -> None:
 
 def test_empty_database(tmp_path: Path) -> None:
     Database(tmp_path / "empty.db").close()
-    client = TestClient(create_app(tmp_path / "empty.db"))
+    client = TestClient(create_app(tmp_path / "empty.db"), base_url="http://localhost")
     for path in ("/", "/search", "/search?q=anything", "/api/stories", "/docs"):
         assert client.get(path).status_code == 200, path

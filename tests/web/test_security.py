@@ -17,7 +17,7 @@ HOSTILE_QUERIES = ["' OR 1=1 --", '"unbalanced', "NEAR(", "NEAR(a b", "title:x",
 
 @pytest.fixture(scope="module")
 def client(hostile_db: tuple[Path, dict[str, str]]) -> TestClient:
-    return TestClient(create_app(hostile_db[0]))
+    return TestClient(create_app(hostile_db[0]), base_url="http://localhost")
 
 
 @pytest.mark.parametrize("q", HOSTILE_QUERIES)
@@ -98,7 +98,7 @@ def test_app_never_writes(hostile_db: tuple[Path, dict[str, str]], tmp_path: Pat
     db = tmp_path / "ro.db"
     shutil.copy(hostile_db[0], db)
     before = db.read_bytes()
-    client = TestClient(create_app(db))
+    client = TestClient(create_app(db), base_url="http://localhost")
     for path in ("/", "/search?q=pipeline", "/api/stories"):
         assert client.get(path).status_code == 200
     assert db.read_bytes() == before

@@ -118,6 +118,7 @@ def choose_title(field: str | None, found: str | None, text: str, url: str | Non
     context = f"{found}\n{text}" if found else text     # the headline line cleaning took off the text
     for candidate in (field, found):
         title = titles.cap_title(metadata.tidy_title(candidate))
+        title = titles.strip_site_suffix(title, url, outlet) if title else None
         if not title or titles.is_banner(title, context, url, outlet):
             continue
         return titles.recase_title(title, context) if titles.is_slug_like(title) else title

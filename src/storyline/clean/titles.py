@@ -9,12 +9,14 @@ itself (its text, URL and outlet), so they hold on any corpus:
 - a slug-like title (no capital after the first letter) is matched against the
   first lines of the text: a headline line holding its words becomes the title;
   else each word takes its casing from the text, and up to two trailing words
-  the text never uses (section names like "news international") are dropped;
+  the text never uses (section names like "news international") are dropped
+  from a bare slug (words and spaces only);
 - a banner is a title with no word of the text while the URL slug shares words
   with the text, a title made only of the site's host name, or one with no
   word at all; it is replaced by the headline found in the text or the lead;
 - a title shared by several different articles of one outlet is a banner too:
-  that needs the whole corpus, so :func:`shared_titles` finds those after ingest.
+  that needs the whole corpus, so :func:`retitle_shared_banners` fixes those
+  in the store after each ingest.
 
 Every title is one line and at most ``TITLE_MAX_CHARS`` characters.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .metadata import HEADER
@@ -38,6 +41,7 @@ MIN_SLUG_WORDS = 3
 # Prefix length under which two words count as the same (slugs truncate: "ukrain"; text inflects: "shooting").
 STEM_CHARS = 5
 TEXT_CONTEXT_CHARS = 5000
+_SLUG_CHARS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STOP = frozenset(
     "a an the and or but of to in on at for with by from as is are was were be been it its this that these those "
@@ -89,7 +93,7 @@ def recase_title(title: str, text: str) -> str:
     casings = _casings(text[:TEXT_CONTEXT_CHARS])
     words = _join_possessives(title.split(), casings)
     found = [w.lower().strip(".,:;!?") in casings for w in words]
-    dropped = 0
+    dropped = 0 if _SLUG_CHARS.fullmatch(title) else MAX_DROPPED_SLUG_WORDS   # only a bare slug lost words to it
     while words and not found[-1] and dropped < MAX_DROPPED_SLUG_WORDS and len(words) > MIN_SLUG_WORDS + 1:
         words.pop()
         found.pop()
@@ -123,6 +127,8 @@ def headline_line(title: str, text: str) -> str | None:
     for line in lines[:HEADLINE_SCAN_LINES]:
         tokens = [m.lower() for m in _WORD.findall(line)]
         if not tokens or len(tokens) > 2 * len(slug) + 4:
+            continue
+        if not any(_same_word(slug[0], t) for t in tokens[:2]):     # a headline starts as its slug does
             continue
         held = sum(1 for w in slug if any(_same_word(w, t) for t in tokens))
         if held >= SLUG_LINE_COVERAGE * len(slug) and sum(1 for c in line if c.isupper()) > 0:
@@ -185,25 +191,61 @@ def is_banner(title: str, text: str, url: str | None = None, outlet: str | None 
         and not shares_words(words, set(slug))
 
 
+def strip_site_suffix(title: str, url: str | None = None, outlet: str | None = None) -> str:
+    """Drop a trailing " - Site" / " | Site" part that names the site itself ("… - LEX18.com", "… | Dayton, OH")."""
+    site = _site_key(url, outlet)
+    for sep in (" - ", " | ", " :: ", " — ", " – "):
+        head, _, tail = title.rpartition(sep)
+        key = re.sub(r"[^a-z0-9]", "", tail.lower())
+        if head and len(head.split()) >= 3 and len(key) >= 4 and any(
+                len(s) >= 4 and (key in s or s in key) for s in site):
+            return head.strip()
+    return title
+
+
+def _site_key(url: str | None, outlet: str | None) -> tuple[str, ...]:
+    """The site's host label and outlet name, lower-case letters and digits only ("myjournalcourier")."""
+    host = (urlsplit(url if url and "//" in url else f"//{url or ''}").hostname or "").lower()
+    for prefix in ("www.", "m.", "amp.", "mobile."):
+        host = host.removeprefix(prefix)
+    label = host.rsplit(".", 1)[0] if "." in host else host
+    return tuple(k for k in (re.sub(r"[^a-z0-9]", "", label), re.sub(r"[^a-z0-9]", "", (outlet or "").lower())) if k)
+
+
 def _is_site_name(words: list[str], url: str | None, outlet: str | None) -> bool:
     """Every word of the title is part of the site's host or outlet name ("Journal Courier" on myjournalcourier.com)."""
-    host = (urlsplit(url if url and "//" in url else f"//{url or ''}").hostname or "").lower()
-    site = re.sub(r"[^a-z0-9]", "", host.rsplit(".", 1)[0] if "." in host else host)
-    name = re.sub(r"[^a-z0-9]", "", (outlet or "").lower())
-    return any(len(s) >= 4 and all(w in s for w in words) for s in (site, name))
+    return any(len(s) >= 4 and all(w in s for w in words) for s in _site_key(url, outlet))
 
 
-def shared_titles(rows: list[tuple[str | None, str | None, str]], min_articles: int = 3) -> set[tuple[str, str]]:
-    """(outlet, title) pairs that head ``min_articles`` or more *different* texts of one outlet: site banners.
+# A headline names one article; one title over this many *different* texts of one outlet is the
+# site's name or a column header. Two is not enough: an updated story re-scraped keeps its headline.
+SHARED_TITLE_MIN_ARTICLES = 3
 
-    ``rows`` are (outlet, title, content hash). A headline names one article; a
-    title over three different texts of one site is its name or a column header.
+
+def retitle_shared_banners(db: Any, min_articles: int = SHARED_TITLE_MIN_ARTICLES) -> int:
+    """Give a headline from its own text to every stored article whose title heads other texts of its outlet.
+
+    Runs after each ingest, over the whole store (a banner shows only across
+    records); returns how many titles changed. Articles without an outlet are
+    left alone: nothing says two of them come from one site.
     """
-    texts: dict[tuple[str, str], set[str]] = {}
-    for outlet, title, digest in rows:
-        if outlet and title:
-            texts.setdefault((outlet, title), set()).add(digest)
-    return {key for key, digests in texts.items() if len(digests) >= min_articles}
+    from .metadata import headline_from_text
+
+    changed = 0
+    with db.transaction() as conn:
+        shared = conn.execute(
+            "SELECT outlet, title FROM articles WHERE outlet IS NOT NULL AND title IS NOT NULL"
+            " GROUP BY outlet, title HAVING COUNT(DISTINCT content_hash) >= ?", (min_articles,)).fetchall()
+        for outlet, title in shared:
+            rows = conn.execute("SELECT id, text FROM articles WHERE outlet = ? AND title = ?",
+                                (outlet, title)).fetchall()
+            for article_id, text in rows:
+                headline = cap_title(headline_from_text(text))
+                if headline and headline != title:
+                    conn.execute("UPDATE articles SET title = ? WHERE id = ?", (headline, article_id))
+                    changed += 1
+    return changed
 
 
-__all__ = ["TITLE_MAX_CHARS", "cap_title", "is_banner", "is_slug_like", "recase_title", "shared_titles"]
+__all__ = ["TITLE_MAX_CHARS", "cap_title", "is_banner", "is_slug_like", "recase_title", "retitle_shared_banners",
+           "strip_site_suffix"]

@@ -5,13 +5,16 @@ stderr and exits 1; only real bugs keep a traceback.
 """
 from __future__ import annotations
 
+import errno
 import importlib
+import signal
+import sqlite3
 import sys
 from typing import Any
 
 import click
 
-from ..errors import StorylineError
+from ..errors import StoreError, StorylineError, translate_os, translate_sqlite
 
 # Modules that add commands to the group, each exposing ``register(group)``.
 COMMAND_MODULES = [
@@ -27,7 +30,10 @@ COMMAND_MODULES = [
 class Context:
     """What every command needs: where the DB is and the settings."""
 
+    current: "Context | None" = None      # the running command's context, for messages after click unwound
+
     def __init__(self, db: str | None, config: str | None, quiet: bool) -> None:
+        Context.current = self
         self.db_path = db
         self.config_path = config
         self.quiet = quiet
@@ -43,6 +49,12 @@ class Context:
                 "engine", type=getattr(self, "engine", None), scheduler=getattr(self, "scheduler", None))
             self._sl = storyline.open(self.db_path, settings, readonly=readonly)
         return self._sl
+
+    def db_name(self) -> str:
+        """The DB path as the user knows it, for messages."""
+        from ..store.db import default_path
+
+        return self.db_path or default_path()
 
     def progress(self) -> Any:
         from ..progress import Progress
@@ -81,8 +93,55 @@ def _register_all() -> None:
 _register_all()
 
 
+# OSError numbers that are the machine's state, not a bug: they become one line, not a traceback.
+OPERATIONAL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT}
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM behaves like Ctrl-C: unwind (rolling back the open batch), print "aborted", exit 1.
+
+    A second SIGTERM while unwinding ends the process at once.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise KeyboardInterrupt
+
+
+def _db_name() -> str:
+    """The DB the current command uses, for messages about failures that escaped the store's translation."""
+    if Context.current is not None:
+        return Context.current.db_name()
+    from ..store.db import default_path
+
+    return default_path()
+
+
+def operational_error(exc: BaseException, db: str) -> StorylineError | None:
+    """The one-line error for a sqlite3/OSError failure that is the machine's state (disk, permissions), else None."""
+    if isinstance(exc, sqlite3.Error):
+        translated = translate_sqlite(exc, db)
+        return translated if type(translated) is not StoreError or "locked" in str(translated) else None
+    disk = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    if isinstance(exc, OSError) and (exc.errno in disk or (exc.errno in OPERATIONAL_ERRNOS and exc.filename)):
+        return translate_os(exc, "write")
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the group, turning StorylineError into one line and exit code 1."""
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        _run(argv)
+    except (sqlite3.Error, OSError) as exc:
+        # A safety net: the store translates its own failures; this catches the machine's state met elsewhere.
+        translated = operational_error(exc, _db_name())
+        if translated is None:
+            raise
+        click.echo(f"error: {translated}", err=True)
+        sys.exit(1)
+
+
+def _run(argv: list[str] | None) -> None:
+    """Run the group; StorylineError, Abort and click's usage errors become one line and exit 1."""
     try:
         cli.main(args=argv, prog_name="storyline", standalone_mode=False)
     except StorylineError as exc:

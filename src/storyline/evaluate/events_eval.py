@@ -111,8 +111,10 @@ def score_clusters(dataset: str, task: str, method: str, pred: Mapping[Hashable,
 def cached_embeddings(texts: Sequence[str], ctx: EvalContext, tag: str, model: str | None = None) -> np.ndarray:
     """Embed ``texts`` as the events stage does (``model``: the configured default), cached under ``ctx.cache_dir``."""
     from ..events.stage import EMBED_MAX_TOKENS
+    from ..represent import model_fingerprint
 
-    key = hashlib.sha1(("\x00".join(texts) + f"|{EMBED_MAX_TOKENS}" + (f"|{model}" if model else "")).encode("utf-8")).hexdigest()[:16]
+    fingerprint = f"|{EMBED_MAX_TOKENS}|{model_fingerprint(model)}"   # vectors of another model must not be reused
+    key = hashlib.sha1(("\x00".join(texts) + fingerprint).encode("utf-8")).hexdigest()[:16]
     path = ctx.cache_dir / f"{tag}-{key}.npy"
     if path.exists():
         return np.load(path)

@@ -53,6 +53,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS, exec
     pending = _pending(db)
     if not pending:
         return {"articles": 0, "events": db.scalar("SELECT count(*) FROM events")}
+    if clusterer.use_embeddings:
+        check_embed_model(db, settings)
     if getattr(executor, "distributed", False) and not db.scalar("SELECT count(*) FROM event_state"):
         return run_windowed(db, settings, executor, clusterer, options, plan_chunks(pending, chunk_size), progress)
     encoder = _encoder(settings) if clusterer.use_embeddings else None
@@ -106,6 +108,26 @@ def _encoder(settings: Settings) -> Any:
 
     options = {"max_length": EMBED_MAX_TOKENS, **settings.section("embed")}
     return get_encoder(**options)
+
+
+def check_embed_model(db: Database, settings: Settings) -> None:
+    """Refuse to mix vectors of two models in one store; record the model on first use.
+
+    A store made before fingerprints were recorded holds MiniLM vectors.
+    """
+    from ..represent import model_fingerprint
+
+    embed = settings.section("embed")
+    current = model_fingerprint(embed.get("model"), str(embed.get("device", "auto")))
+    stored = _model_value(db, "embed_model", None)
+    if stored is None and db.scalar("SELECT 1 FROM event_assignments WHERE embedding IS NOT NULL LIMIT 1"):
+        stored = model_fingerprint("all-MiniLM-L6-v2")
+    if stored is not None and stored != current:
+        raise ConfigError(f"this database's event embeddings come from {stored}, but [embed] model now gives "
+                          f"{current}: set [embed] model to the first, or build into a new database")
+    if stored is None:
+        with db.transaction():
+            db.conn.execute("INSERT INTO event_model(key, value) VALUES ('embed_model', ?)", (json.dumps(current),))
 
 
 def _pending(db: Database) -> list[tuple[int, str | None]]:

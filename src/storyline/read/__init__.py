@@ -11,7 +11,11 @@ bytes. One module per format: ``text``, ``jsonl``, ``html``, ``warc``, ``feed``.
 """
 from __future__ import annotations
 
+import errno
+import gzip
 import os
+import stat
+import zlib
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -35,7 +39,7 @@ READERS: dict[str, Reader] = {
     "feed": read_feed_file,
 }
 
-__all__ = ["count_records", "iter_documents", "iter_files", "READERS"]
+__all__ = ["count_records", "iter_documents", "iter_files", "walk_inputs", "READERS"]
 
 # Formats whose record count is known without parsing: one per file, or one per non-blank line.
 ONE_PER_FILE = ("text", "html")
@@ -75,7 +79,10 @@ def count_records(paths: Sequence[str | os.PathLike[str]], *, format: str | None
     for path in paths:
         if str(path) == "-" or not Path(path).exists():
             return None
-        for file in iter_files(Path(path)):
+        for file in walk_inputs(Path(path)):
+            if isinstance(file, Reject):
+                total += 1                                     # its reject is one record
+                continue
             fmt = format or sniff_format(file)
             if fmt in ONE_PER_FILE:
                 total += 1
@@ -104,6 +111,8 @@ def _check_path(path: str | os.PathLike[str]) -> Path | None:
     if str(path) == "-":
         return None
     p = Path(path)
+    if not p.exists() and p.is_symlink():
+        raise InputError(f"input path is a symbolic link to nothing or a link loop: {p}")
     if not p.exists():
         raise InputError(f"input path not found: {p}")
     if not (p.is_file() or p.is_dir()):
@@ -118,8 +127,11 @@ def _iter_checked(paths: list[Path | None], max_bytes: int, fmt: str | None) -> 
         if path is None:
             yield from read_jsonl_stdin(max_bytes)
             continue
-        for file in iter_files(path):
-            yield from _read_file(file, max_bytes, fmt)
+        for item in walk_inputs(path):
+            if isinstance(item, Reject):
+                yield item
+            else:
+                yield from _read_file(item, max_bytes, fmt)
 
 
 def _read_file(file: Path, max_bytes: int, fmt: str | None) -> Iterator[RawDocument | Reject]:
@@ -131,26 +143,78 @@ def _read_file(file: Path, max_bytes: int, fmt: str | None) -> Iterator[RawDocum
             yield record
         if n_records == 0:       # an empty JSONL file, a feed without items, an archive without pages
             yield Reject(str(file), "empty", "the file holds no record")
-    except (PermissionError, IsADirectoryError, FileNotFoundError) as exc:
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield Reject(str(file), "unparseable", f"corrupt or truncated compressed file: {exc}")
+    except OSError as exc:          # permission denied, removed while reading, I/O error, a link loop
         yield Reject(str(file), "unreadable", exc.strerror or str(exc))
     except Exception as exc:  # a parser library failing on hostile input must not stop the run  # noqa: BLE001
         yield Reject(str(file), "unparseable", f"{type(exc).__name__}: {exc}")
 
 
 def iter_files(path: Path) -> Iterator[Path]:
-    """A file itself, or every non-hidden file under a folder, depth-first in sorted order."""
+    """A file itself, or every non-hidden file under a folder, depth-first in sorted order (entries that cannot be read are left out)."""
+    for item in walk_inputs(path):
+        if isinstance(item, Path):
+            yield item
+
+
+def walk_inputs(path: Path) -> Iterator[Path | Reject]:
+    """Every file under ``path``, or a reject for each entry that cannot be read; never raises.
+
+    Symlinked files are read through their link. Symlinked folders are followed,
+    each real folder once: a link back to a folder being walked (a cycle) is a
+    ``symlink-loop`` reject; a second link to a folder already walked is skipped
+    with an ``already-read`` reject, so no file is read twice through links.
+    A link to nothing is ``dangling-link``, a file link that loops ``symlink-loop``,
+    a FIFO, socket or device ``not-a-file`` (reading one could block forever), a
+    folder or file the user may not read ``unreadable``.
+    """
     if path.is_file():
         yield path
         return
+    yield from _walk_folder(path, ancestors=(), walked=set())
+
+
+def _walk_folder(folder: Path, ancestors: tuple[str, ...], walked: set[str]) -> Iterator[Path | Reject]:
+    real = os.path.realpath(folder)
+    if real in ancestors:
+        yield Reject(str(folder), "symlink-loop", f"links back to the folder {real} being read")
+        return
+    if real in walked:
+        yield Reject(str(folder), "already-read", f"a link to {real}, which was read already")
+        return
+    walked.add(real)
     try:
-        entries = sorted(os.scandir(path), key=lambda e: e.name)
-    except OSError:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Reject(str(folder), "unreadable", f"folder cannot be listed: {exc.strerror or exc}")
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        child = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
-            yield from iter_files(child)
-        elif entry.is_file():
-            yield child
+        yield from _walk_entry(entry, (*ancestors, real), walked)
+
+
+def _walk_entry(entry: os.DirEntry[str], ancestors: tuple[str, ...], walked: set[str]) -> Iterator[Path | Reject]:
+    """One folder entry: its files, or the reject that says why it cannot be read."""
+    child = Path(entry.path)
+    try:
+        info = os.stat(entry.path)                      # follows links: loops and dangling links raise here
+    except OSError as exc:
+        yield _link_reject(child, exc)
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk_folder(child, ancestors, walked)
+    elif stat.S_ISREG(info.st_mode):
+        yield child
+    else:
+        yield Reject(str(child), "not-a-file", "a FIFO, socket or device, not a regular file")
+
+
+def _link_reject(path: Path, exc: OSError) -> Reject:
+    """The reject for an entry ``os.stat`` failed on."""
+    if exc.errno == errno.ELOOP:
+        return Reject(str(path), "symlink-loop", "too many levels of symbolic links")
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return Reject(str(path), "dangling-link", f"links to {os.readlink(path)}, which does not exist")
+    return Reject(str(path), "unreadable", exc.strerror or str(exc))

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..errors import RecordError
 from ..records import RawDocument, Reject
-from .source import decode_bytes, open_binary, read_limited
+from .source import decode_bytes, open_binary, read_limited, wide_encoding
 
 # First name found wins; compared case-insensitively.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -51,8 +51,24 @@ def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject
         handle.close()
         yield from read_json_file(path, max_bytes)
         return
+    if wide_encoding(head):
+        handle.close()
+        yield from _read_wide_jsonl(path, max_bytes)
+        return
     with handle:
         yield from read_jsonl_stream(handle, str(path), max_bytes)
+
+
+def _read_wide_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Reject]:
+    """JSONL in UTF-16/32 (with a BOM): its lines cannot be split as bytes, so the file is decoded whole first."""
+    try:
+        text, _ = decode_bytes(read_limited(path, max_bytes))
+    except RecordError as exc:
+        yield Reject(str(path), exc.reason, exc.detail)
+        return
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield parse_line(line.encode("utf-8"), f"{path}:{lineno}", max_bytes)
 
 
 def read_jsonl_stdin(max_bytes: int) -> Iterator[RawDocument | Reject]:

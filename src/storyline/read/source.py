@@ -25,6 +25,9 @@ SUFFIX_FORMATS = {
     ".rss": "feed", ".atom": "feed", ".xml": "feed",
 }
 COMPRESSED = (".gz", ".gzip")
+# Byte-order marks of the wide Unicode encodings, UTF-32 first (its little-endian BOM starts like UTF-16's).
+WIDE_BOMS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
+             (b"\xfe\xff", "utf-16"), (b"\xff\xfe", "utf-16"))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -85,8 +88,16 @@ def sniff_format(path: Path) -> str:
     return sniff_bytes(head)
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """``utf-16`` or ``utf-32`` when the bytes start with that encoding's byte-order mark, else None."""
+    return next((name for bom, name in WIDE_BOMS if data.startswith(bom)), None)
+
+
 def sniff_bytes(head: bytes) -> str:
-    """Format from the first bytes of a file."""
+    """Format from the first bytes of a file (UTF-16/32 text with a BOM is looked at as text)."""
+    wide = wide_encoding(head)
+    if wide:
+        head = head.decode(wide, errors="ignore").encode("utf-8")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     lower = stripped[:2048].lower()
     if stripped.startswith(b"WARC/"):
@@ -117,8 +128,13 @@ def looks_binary(data: bytes | str) -> bool:
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode text bytes as UTF-8, else as Windows-1252/Latin-1 when that reads as text; return (text, encoding).
 
-    Raises ``RecordError`` with reason ``binary`` or ``undecodable``.
+    UTF-16 and UTF-32 are read when a byte-order mark says so (Windows tools write
+    them); without one their NUL bytes make them look binary. Raises ``RecordError``
+    with reason ``binary`` or ``undecodable``.
     """
+    wide = wide_encoding(data)
+    if wide:
+        return _decode_wide(data, wide), wide
     if looks_binary(data):
         raise RecordError("binary", "contains NUL or control bytes")
     try:
@@ -137,6 +153,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return guessed
     raise RecordError("undecodable", f"not UTF-8 ({utf8_error.reason} at byte {utf8_error.start})"
                       " and no legacy encoding reads it as text")
+
+
+def _decode_wide(data: bytes, encoding: str) -> str:
+    """UTF-16/32 text after its BOM; bytes that do not decode, or decode to control characters, are rejected."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise RecordError("undecodable", f"starts with a {encoding} byte-order mark but is not {encoding}"
+                          f" ({exc.reason} at byte {exc.start})") from exc
+    if looks_binary(text):
+        raise RecordError("binary", f"{encoding} text holds NUL or control characters")
+    return text
 
 
 def _guess_legacy_encoding(data: bytes) -> tuple[str, str] | None:

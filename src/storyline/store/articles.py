@@ -137,16 +137,20 @@ def get_article(db: Database, article_id: str) -> Article | None:
 
 
 def start_run(db: Database, kind: str, args: Any = None) -> int:
+    """Record a run with this process's id, so a run whose process dies is marked interrupted later."""
     import json
+    import os
 
     with db.transaction() as conn:
-        cur = conn.execute("INSERT INTO runs(kind, args) VALUES (?, ?)", (kind, json.dumps(args, default=str)))
+        cur = conn.execute("INSERT INTO runs(kind, args, pid) VALUES (?, ?, ?)",
+                           (kind, json.dumps(args, default=str), os.getpid()))
         return int(cur.lastrowid or 0)
 
 
 def end_run(db: Database, run_id: int) -> None:
     with db.transaction() as conn:
-        conn.execute("UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?", (run_id,))
+        conn.execute("UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), status = 'done'"
+                     " WHERE id = ?", (run_id,))
 
 
 def rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:

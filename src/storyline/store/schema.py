@@ -287,4 +287,20 @@ CREATE INDEX margin_mentions_article ON margin_mentions(article_id);
 -- articles annotated before margins existed are annotated again on the next build
 DELETE FROM state WHERE key = 'understand.seq';
 """),
+    (2, "runs: the process that owns a run, and how it ended (done | interrupted)", """
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN status TEXT;
+UPDATE runs SET status = 'done' WHERE ended_at IS NOT NULL;
+"""),
+    (210, "quote confidence and reason; user corrections of entities", """
+ALTER TABLE quotes ADD COLUMN confidence REAL;          -- how sure the attribution is (0 when unattributed)
+ALTER TABLE quotes ADD COLUMN reason TEXT;              -- why an unattributed quote has no speaker
+CREATE TABLE entity_corrections (
+    seq    INTEGER PRIMARY KEY,                          -- applied in the order the user gave them
+    action TEXT NOT NULL,                                -- merge | split | rename
+    a      TEXT NOT NULL,
+    b      TEXT,
+    at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+"""),
 ]

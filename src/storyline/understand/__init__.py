@@ -18,6 +18,7 @@ from ..progress import Progress
 from ..store import Database
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
+from .places import assign_places
 from .quotes import QuoteExtractor, SpeakerMention
 
 __all__ = ["run", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
@@ -35,5 +36,6 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress) \
         if resolved or n_new else db.scalar("SELECT count(*) FROM quotes")
     n_facts = stage.align_facts(db, FactAligner(**settings.section("facts")), progress)
+    n_places = assign_places(db)
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
-            "quotes": n_quotes, "facts": n_facts}
+            "quotes": n_quotes, "facts": n_facts, "places": n_places}

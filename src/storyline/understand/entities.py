@@ -247,9 +247,18 @@ def strip_titles(text: str) -> tuple[str, list[str], int]:
 # -- normalisation -------------------------------------------------------------------------
 
 
+_GLUED = re.compile(r"\b([A-Z][a-z]+)(?=[A-Z][a-z])")
+
+
+def _split_glued(m: re.Match[str]) -> str:
+    """"ShahMehmood" → "Shah Mehmood", but "McDonell", "DeSantis", "MacArthur" stay whole: a glued
+    handle joins two names, a surname prefix is at most three letters."""
+    return m.group(1) + (" " if len(m.group(1)) >= 4 else "")
+
+
 def display_form(text: str) -> str:
     """A surface form as an alias: glued handles split ("ShahMehmood" → "Shah Mehmood"), spaces tidied."""
-    text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text)
+    text = _GLUED.sub(_split_glued, text)
     text = re.sub(r"^[@#]", "", text)
     if text.islower():          # a name from a lower-cased archive reads better capitalised
         text = " ".join(w[:1].upper() + w[1:] for w in text.split())

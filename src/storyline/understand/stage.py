@@ -209,9 +209,11 @@ def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress
         conn.execute("DELETE FROM quotes")
         conn.executemany(
             "INSERT OR REPLACE INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id,"
-            " event_id, speaker_start, speaker_end, how) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " event_id, speaker_start, speaker_end, how, confidence, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(rec.id, rec.text, rec.article_id, rec.start, rec.end, rec.speaker, rec.speaker_entity_id,
-              rec.group_id, rec.event_id, q.speaker_start, q.speaker_end, q.how or None) for rec, q in found])
+              rec.group_id, rec.event_id, q.speaker_start, q.speaker_end, q.how or None,
+              q.confidence if q.speaker_entity_id else 0.0, None if q.speaker_entity_id else q.reason or None)
+             for rec, q in found])
     return len(found)
 
 

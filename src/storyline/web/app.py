@@ -7,14 +7,19 @@ while ``storyline ingest`` or ``build`` writes.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError, StoreError
 from ..store import Database
@@ -26,10 +31,68 @@ STATIC_DIR = Path(__file__).parent / "static"
 # Scripts only from the app itself (there are none inline); nothing external, ever.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+# Host headers answered by default: this machine's names. Any other name reaching the app is a page
+# elsewhere rebinding its DNS to 127.0.0.1 (DNS rebinding), so it gets 400.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+# The largest page number accepted: pages past the last are empty, and bigger numbers would overflow
+# SQLite's 64-bit OFFSET (an OverflowError, answered 500 before this bound).
+MAX_PAGE = 1_000_000
+
+log = logging.getLogger(__name__)
 
 
-def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
-    """A FastAPI app serving the storyline DB at ``db_path`` read-only."""
+class SecurityHeaders:
+    """Pure ASGI middleware, outermost: the security headers on every response, errors included.
+
+    Starlette answers an unhandled exception from its outermost ServerErrorMiddleware,
+    past any ``@app.middleware``; this wrapper answers it itself (500, headers set)
+    so no response ever leaves without them.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            log.exception("error answering %s", scope.get("path"))
+            await PlainTextResponse("Internal Server Error", status_code=500)(scope, receive, send_with_headers)
+
+
+def allowed_hosts(bound: str | None = None, extra: Sequence[str] = ()) -> list[str]:
+    """Host header values the app answers: this machine's names, the bound host, and ``extra``."""
+    hosts = list(LOCAL_HOSTS)
+    for host in ([bound] if bound else []) + list(extra):
+        host = host.strip().lower()
+        hosts += [host, f"[{host}]"] if ":" in host and not host.startswith("[") else [host]
+    return list(dict.fromkeys(h for h in hosts if h))
+
+
+def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = None) -> FastAPI:
+    """A FastAPI app serving the storyline DB at ``db_path`` read-only, to the Host names in ``hosts``.
+
+    ``hosts`` defaults to :func:`allowed_hosts` (this machine's names); ``serve``
+    adds the host it binds and those given with ``--allow-host``.
+    """
     db_file = str(db_path)
     Database(db_file, readonly=True).close()      # fail now, with a clear StoreError, if it is missing
     # Swagger UI and ReDoc load their assets from a CDN; the app serves nothing external, so /docs is
@@ -50,14 +113,13 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
         html = env.get_template(template).render(request_path=request.url.path, **context)
         return HTMLResponse(html, status_code=status)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+    # Added last = outermost: the headers go on the Host check's 400 too.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or allowed_hosts()), www_redirect=False)
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, exc: OverflowError) -> Response:
+        return JSONResponse({"detail": "a number in the request is out of range"}, status_code=422)
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
@@ -82,24 +144,24 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
 
     # -- JSON API ---------------------------------------------------------------
     @app.get("/api/stories", tags=["api"], summary="Stories with span, counts and coverage per day")
-    def api_stories(page_no: int = Query(1, alias="page", ge=1), sort: str = Query("recent", pattern="^(recent|size)$"),
+    def api_stories(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), sort: str = Query("recent", pattern="^(recent|size)$"),
                     db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.list_stories(db, page_no, sort)
 
-    @app.get("/api/stories/{story_id}", tags=["api"], summary="One story: events in date order, entities")
+    @app.get("/api/stories/{story_id:path}", tags=["api"], summary="One story: events in date order, entities")
     def api_story(story_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_story(db, story_id)
 
-    @app.get("/api/events/{event_id}", tags=["api"],
+    @app.get("/api/events/{event_id:path}", tags=["api"],
              summary="One event: cited summary, sources, facts by outlet, quotes by speaker, entities")
     def api_event(event_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_event(db, event_id)
 
-    @app.get("/api/entities/{entity_id}", tags=["api"], summary="One entity: aliases, events, quotes, mentions per month")
+    @app.get("/api/entities/{entity_id:path}", tags=["api"], summary="One entity: aliases, events, quotes, mentions per month")
     def api_entity(entity_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_entity(db, entity_id)
 
-    @app.get("/api/articles/{article_id}", tags=["api"], summary="One article: text segments with entity mentions")
+    @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One article: text segments with entity mentions")
     def api_article(article_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_article(db, article_id)
 
@@ -110,30 +172,30 @@ def create_app(db_path: str | os.PathLike[str]) -> FastAPI:
 
     # -- pages ------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1),
+    def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
                      sort: str = Query("recent", pattern="^(recent|size)$"), db: Database = Depends(get_db)) -> Response:
         data = queries.list_stories(db, page_no, sort)
         for story in data["stories"]:
             story["spark"] = charts.sparkline(story["coverage"])
         return page(request, "stories.html", sort=sort, **data)
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, db: Database = Depends(get_db)) -> Response:
         story = queries.get_story(db, story_id)
         return page(request, "story.html", story=story, timeline=charts.timeline(story["events"]),
                     spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
 
-    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, db: Database = Depends(get_db)) -> Response:
         return page(request, "event.html", event=queries.get_event(db, event_id))
 
-    @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str, db: Database = Depends(get_db)) -> Response:
         entity = queries.get_entity(db, entity_id)
         return page(request, "entity.html", entity=entity,
                     spark=charts.sparkline(entity["timeline"], width=1000, height=60, bins=60))
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, db: Database = Depends(get_db)) -> Response:
         return page(request, "article.html", article=queries.get_article(db, article_id))
 

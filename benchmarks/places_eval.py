@@ -1,0 +1,114 @@
+"""Event places against gva's incident records: does the event's place name the gold city or state?
+
+Usage::
+
+    python benchmarks/places_eval.py --db gva.db        # a store built from gva/articles.jsonl
+    python benchmarks/places_eval.py --db gva.db --recompute   # assign places again first
+
+Events are those of the pipeline (``storyline build``), not the gold ones.
+Each event with >= 2 original articles is matched to the gold incident most
+of its articles belong to (``gva/gold.jsonl``); it counts as right when its
+place names that incident's ``city_or_county`` or ``state``
+(``gva/incidents.jsonl``), compared case-insensitively on whole words.
+Baseline: the place the events stage wrote before the understanding stage
+(recomputed here with ``storyline.events.stage.event_place`` on the same leads).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DATA = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared")) / "data" / "gva"
+
+
+def load_gold(data: Path = DATA) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """URL → gold incident, and incident → its record."""
+    urls = {}
+    ids = {json.loads(line)["id"]: json.loads(line)["url"] for line in (data / "articles.jsonl").open()}
+    for line in (data / "gold.jsonl").open():
+        rec = json.loads(line)
+        urls[ids[rec["id"]]] = rec["event"]
+    incidents = {json.loads(line)["event"]: json.loads(line) for line in (data / "incidents.jsonl").open()}
+    return urls, incidents
+
+
+def names_gold(place: str | None, incident: dict[str, Any]) -> bool:
+    """The place names the incident's city/county or state (whole words, any case)."""
+    if not place:
+        return False
+    low = " " + re.sub(r"[^a-z0-9]+", " ", place.lower()) + " "
+    for gold in (incident.get("city_or_county"), incident.get("state")):
+        g = re.sub(r"\(.*?\)|\bcounty\b", "", (gold or "").lower())
+        g = re.sub(r"[^a-z0-9]+", " ", g).strip()
+        if g and f" {g} " in low:
+            return True
+    return False
+
+
+def baseline_places(db: Any) -> dict[str, str | None]:
+    """The events stage's own heuristic on the first 50 leads of each event."""
+    from storyline.events.stage import event_place
+
+    out = {}
+    for (eid,) in db.conn.execute("SELECT id FROM events").fetchall():
+        rows = db.query("SELECT a.title, substr(a.text, 1, 600) AS lead FROM event_assignments ea JOIN articles a"
+                        " ON a.id = ea.article_id WHERE ea.event_id = ? ORDER BY ea.position LIMIT 50", (eid,))
+        out[eid] = event_place([(r["title"] or "") + "\n" + r["lead"] for r in rows])
+    return out
+
+
+def score(db: Any, places: dict[str, str | None]) -> tuple[int, int, list[tuple[str, str | None, str]]]:
+    """(right, events with >= 2 originals, misses) for a mapping event → place."""
+    urls, incidents = load_gold()
+    members: dict[str, list[str]] = {}
+    for r in db.conn.execute("SELECT event_id, url FROM articles WHERE event_id IS NOT NULL AND duplicate_of IS NULL"):
+        members.setdefault(r[0], []).append(urls.get(r[1], ""))
+    right, total, misses = 0, 0, []
+    for eid, golds in members.items():
+        if len(golds) < 2:
+            continue
+        gold = Counter(g for g in golds if g).most_common(1)
+        if not gold:
+            continue
+        total += 1
+        inc = incidents[gold[0][0]]
+        if names_gold(places.get(eid), inc):
+            right += 1
+        else:
+            misses.append((eid, places.get(eid), f"{inc.get('city_or_county')}, {inc.get('state')}"))
+    return right, total, misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    import storyline
+    from storyline.understand.places import assign_places
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True, help="a store built from gva/articles.jsonl")
+    parser.add_argument("--recompute", action="store_true", help="assign places again before scoring")
+    parser.add_argument("--misses", type=int, default=0, help="print this many misses")
+    args = parser.parse_args(argv)
+    sl = storyline.open(args.db)
+    if args.recompute:
+        assign_places(sl.db)
+    system = {r[0]: r[1] for r in sl.db.conn.execute("SELECT id, place FROM events")}
+    for name, places in (("understand.places", system), ("baseline: events stage heuristic", baseline_places(sl.db))):
+        right, total, misses = score(sl.db, places)
+        print(f"{name:<36} {right}/{total} events with >= 2 articles name the gold city or state: "
+              f"{right / max(total, 1):.3f}")
+        if name.startswith("understand"):
+            for m in misses[:args.misses]:
+                print("   miss:", m)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
