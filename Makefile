@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SEEDS_SRC := ../shared/seeds
 DEMO_DB := demo.db
 
-.PHONY: demo test venv chromium bench clean
+.PHONY: demo test venv chromium lint bench clean
 
 $(STAMP): requirements.txt requirements-models.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -34,6 +34,10 @@ chromium:
 	  echo "installing Debian chromium for the browser tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: browser tests will be skipped"; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q

@@ -13,6 +13,7 @@ still hold the header or stay slug-like. A measurement only: nothing is tuned he
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -39,6 +40,9 @@ def clean(record: dict[str, Any], keep_date: bool) -> Any:
 def report_dates(records: list[dict[str, Any]], keep_date: bool) -> None:
     """Counts by our source, and agreement with the corpus date by the corpus' source."""
     sources: Counter[str] = Counter()
+    ours_agree: Counter[str] = Counter()
+    ours_labelled: Counter[str] = Counter()
+    ours_near: Counter[str] = Counter()
     agree: Counter[str] = Counter()
     labelled: Counter[str] = Counter()
     wrong: list[str] = []
@@ -49,8 +53,11 @@ def report_dates(records: list[dict[str, Any]], keep_date: bool) -> None:
         gold_source = record.get("date_source") or "none"
         if article and article.date and record.get("date"):
             labelled[gold_source] += 1
+            ours_labelled[ours] += 1
+            ours_near[ours] += abs((article.date - dt.date.fromisoformat(record["date"][:10])).days) <= 1
             if article.date.isoformat() == record["date"]:
                 agree[gold_source] += 1
+                ours_agree[ours] += 1
             else:
                 wrong.append(f"{record['id']} ours {article.date} ({ours}) corpus {record['date']} ({gold_source})")
         elif article and article.date:
@@ -60,6 +67,9 @@ def report_dates(records: list[dict[str, Any]], keep_date: bool) -> None:
     print("  by our source:", dict(sorted(sources.items())))
     for source in sorted(labelled):
         print(f"  corpus source {source:10s}: {agree[source]}/{labelled[source]} equal")
+    for source in sorted(ours_labelled):
+        print(f"  our source    {source:10s}: {ours_agree[source]}/{ours_labelled[source]} equal to the corpus date,"
+              f" {ours_near[source]} within a day")
     print(f"  equal overall: {sum(agree.values())}/{sum(labelled.values())} of records both sides date")
     for line in wrong:
         print("   differs:", line)

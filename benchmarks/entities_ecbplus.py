@@ -134,7 +134,7 @@ def exact_match(mentions: list[GoldMention]) -> dict[str, str]:
 
 
 def main() -> None:
-    from storyline.understand.coref_metrics import conll
+    from storyline.evaluate.coref_metrics import conll
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topics", type=int, default=None, help="Only the first N topics (quick look).")

@@ -87,15 +87,48 @@ def score(db: Any, places: dict[str, str | None]) -> tuple[int, int, list[tuple[
     return right, total, misses
 
 
+def gold_event_places(data: Path = DATA) -> tuple[int, int]:
+    """Places of the GOLD incidents (>= 2 articles) from the same dateline and lead votes, NER run on
+    the leads here: the place method alone, without the event clusterer's mistakes."""
+    from storyline.understand.nlp import load_nlp
+    from storyline.understand.places import LEAD_CHARS, PlaceVotes, lead_span, vote_article
+
+    urls, incidents = load_gold(data)
+    arts = [json.loads(line) for line in (data / "articles.jsonl").open()]
+    by_event: dict[str, list[dict]] = {}
+    for a in arts:
+        by_event.setdefault(urls.get(a["url"], ""), []).append(a)
+    events = {e: a for e, a in by_event.items() if e and len(a) >= 2}
+    nlp = load_nlp()
+    right = 0
+    for order, (eid, members) in enumerate(sorted(events.items())):
+        votes = PlaceVotes()
+        texts = [a["text"][:LEAD_CHARS * 2] for a in members]
+        for text, doc in zip(texts, nlp.pipe(texts)):
+            a, b = lead_span(text)
+            places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+            vote_article(votes, text, places, order)
+        right += names_gold(votes.best(), incidents[eid])
+    return right, len(events)
+
+
 def main(argv: list[str] | None = None) -> int:
     import storyline
     from storyline.understand.places import assign_places
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True, help="a store built from gva/articles.jsonl")
+    parser.add_argument("--db", help="a store built from gva/articles.jsonl")
+    parser.add_argument("--gold-events", action="store_true", help="score the place method on gold incidents")
     parser.add_argument("--recompute", action="store_true", help="assign places again before scoring")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses")
     args = parser.parse_args(argv)
+    if args.gold_events:
+        right, total = gold_event_places()
+        print(f"gold incidents with >= 2 articles whose place names the gold city or state: {right}/{total} = "
+              f"{right / max(total, 1):.3f}")
+        return 0
+    if not args.db:
+        parser.error("--db is required unless --gold-events")
     sl = storyline.open(args.db)
     if args.recompute:
         assign_places(sl.db)

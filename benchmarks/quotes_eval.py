@@ -90,7 +90,6 @@ def iter_sample(data: Path = DATA) -> Iterator[dict[str, Any]]:
 def build_store(workdir: Path, data: Path = DATA) -> Any:
     """Ingest the sample and run the understanding stage; the open store."""
     import storyline
-    from storyline.pipeline import BUILD_STAGES  # noqa: F401  (import check)
 
     src = workdir / "sample.jsonl"
     with src.open("w", encoding="utf-8") as out:

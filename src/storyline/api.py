@@ -62,7 +62,10 @@ class Storyline:
         out: dict[str, Any] = {}
         for table in ("articles", "rejects", "events", "stories", "entities", "quotes", "facts"):
             out[table] = self.db.scalar(f"SELECT count(*) FROM {table}")
-        out["duplicates"] = self.db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
+        # the ingest line's "duplicates": exact copies seen at ingest and not stored (summed over runs);
+        # near-duplicates are stored and linked to their original by the dedupe stage
+        out["duplicates"] = self.db.scalar("SELECT coalesce(sum(n_duplicates), 0) FROM runs")
+        out["near_duplicates"] = self.db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL")
         out["outlets"] = self.db.scalar("SELECT count(DISTINCT outlet) FROM articles")
         out["reject_reasons"] = {r["reason"]: r["n"] for r in
                                  rows(self.db, "SELECT reason, count(*) AS n FROM rejects GROUP BY reason")}
@@ -73,52 +76,47 @@ class Storyline:
     # -- understanding (entities, quotes, facts, summaries) ---------------
     def entities(self, limit: int | None = None, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
         """Canonical entities by mention count, with aliases and roles."""
-        from .understand.queries import list_entities
+        from .views.lists import list_entities
 
         return list_entities(self.db, limit, type)
 
     def entity(self, name: str) -> dict[str, Any]:
         """One entity by id, name or alias, with its articles, events and quotes."""
-        from .understand.queries import find_entity
+        from .views.lists import find_entity
 
         return find_entity(self.db, name)
 
     def quotes(self, speaker: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Quotes with their speakers, optionally of one speaker (any name or alias)."""
-        from .understand.queries import list_quotes
+        from .views.lists import list_quotes
 
         return list_quotes(self.db, speaker, limit=limit)
 
     def event(self, event_id: str) -> dict[str, Any]:
         """One event: cited summary, sources, facts × outlets, quotes, entities."""
-        from .understand.queries import event_detail
+        from .views.pages import get_event
 
-        return event_detail(self.db, event_id)
+        return get_event(self.db, event_id)
 
     # -- events and timelines ---------------------------------------------
     def events(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Events in time order: title, when it happened (date, start, end), place, keywords, coverage."""
-        from .events.queries import list_events
+        from .views.lists import list_events
 
         return list_events(self.db, limit)
 
     def timeline(self, story_id: str | None = None) -> list[dict[str, Any]]:
         """The events of one story in time order; all events when no story is named."""
-        from .events.queries import timeline
+        from .views.lists import timeline
 
         return timeline(self.db, story_id)
 
     def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Stories, latest first: title, span, key names, event ids in time order, article count."""
-        from .stories.queries import list_stories
+        from .views.lists import list_stories
 
         return list_stories(self.db, limit)
 
-    def print_overview(self) -> None:
-        """Print one timeline per story (or every event when stories are not built) after ``run``."""
-        from .events.queries import print_timelines
-
-        print_timelines(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -15,7 +15,7 @@ from .errors import InputError
 from .store import Database
 
 JSON_COLUMNS = {"keywords", "entities", "aliases", "roles", "sentences", "outlets", "disagreement",
-                "article_ids", "event_ids", "summary", "agreement"}
+                "article_ids", "event_ids", "summary", "agreement", "sources", "quotes", "facts"}
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -36,34 +36,29 @@ def article_rows(db: Database) -> Iterator[dict[str, Any]]:
 
 
 def event_rows(db: Database) -> Iterator[dict[str, Any]]:
-    members: dict[str, list[str]] = {}
-    for article_id, event_id in db.conn.execute(
-            "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL ORDER BY coalesce(date,'9999'), seq"):
-        members.setdefault(event_id, []).append(article_id)
-    summaries: dict[str, list[dict[str, Any]]] = {}
-    for r in db.conn.execute("SELECT event_id, text, article_id, outlet FROM summaries ORDER BY event_id, position"):
-        summaries.setdefault(r["event_id"], []).append({"text": r["text"], "article_id": r["article_id"],
-                                                       "outlet": r["outlet"]})
-    ent = _event_entities(db)
-    for row in db.conn.execute("SELECT * FROM events ORDER BY coalesce(date,'9999'), id"):
-        out = _decode(dict(row))
-        out["article_ids"] = members.get(out["id"], [])
-        out["summary"] = summaries.get(out["id"], [])
-        out["entities"] = ent.get(out["id"], [])
-        yield out
+    """Each event as the event page shows it (:func:`storyline.views.pages.get_event`), flattened to one row."""
+    from .views.pages import get_event
+
+    for (event_id,) in db.conn.execute("SELECT id FROM events ORDER BY coalesce(date,'9999'), id").fetchall():
+        event = get_event(db, event_id)
+        sources = [a for src in event["sources"] for a in [src, *src["copies"]]]
+        yield {key: event[key] for key in EVENT_FIELDS} | {
+            "story_title": (event["story"] or {}).get("title"),
+            "article_ids": [a["id"] for a in sources],
+            "sources": [{"n": a["n"], "id": a["id"], "outlet": a["outlet"], "date": a["date"],
+                         "copy_of": a["duplicate_of"]} for a in sources],
+            "summary": [{"text": x["text"], "article_id": x["article_id"], "outlet": x["outlet"], "n": x["n"]}
+                        for x in event["summary"]],
+            "entities": [e["name"] for e in event["entities"][:10]],
+            "quotes": [{"speaker": sp["speaker"], "speaker_entity_id": sp["entity_id"], "text": q["text"],
+                        "article_ids": [a["id"] for a in q["articles"]]}
+                       for sp in event["quotes"] for q in sp["quotes"]],
+            "facts": [{k: f[k] for k in ("id", "text", "outlets", "single_outlet", "disagreement")}
+                      for f in event["facts"]],
+        }
 
 
-def _event_entities(db: Database, top: int = 10) -> dict[str, list[str]]:
-    """Most-mentioned entity names per event."""
-    sql = ("SELECT a.event_id AS event_id, e.name AS name, count(*) AS n FROM mentions m"
-           " JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id"
-           " WHERE a.event_id IS NOT NULL GROUP BY a.event_id, e.id ORDER BY a.event_id, n DESC")
-    out: dict[str, list[str]] = {}
-    for r in db.conn.execute(sql):
-        names = out.setdefault(r["event_id"], [])
-        if len(names) < top:
-            names.append(r["name"])
-    return out
+EVENT_FIELDS = ("id", "title", "date", "start", "end", "place", "keywords", "n_articles", "n_outlets", "story_id")
 
 
 def story_rows(db: Database) -> Iterator[dict[str, Any]]:

@@ -67,7 +67,7 @@ def start_clean(batch: list[RawDocument | Reject], settings: Settings,
 def finish_clean(started: tuple[list[Reject], Iterable[Any]]) -> tuple[list[Article], list[Reject]]:
     """Collect a started batch's results, split into articles and rejects."""
     rejects, results = started
-    articles = []
+    articles: list[Article] = []
     for result in results:
         (rejects if isinstance(result, Reject) else articles).append(result)
     return articles, rejects

@@ -59,46 +59,6 @@ class Article:
 
 
 @dataclass
-class Event:
-    """Articles that report the same real-world happening."""
-
-    id: str
-    title: str
-    article_ids: list[str]
-    date: dt.date | None = None      # when it happened (best single day)
-    start: dt.date | None = None
-    end: dt.date | None = None
-    place: str | None = None
-    keywords: list[str] = field(default_factory=list)
-    n_outlets: int = 0
-    story_id: str | None = None
-
-
-@dataclass
-class Story:
-    """A chain of related events over weeks or years."""
-
-    id: str
-    title: str
-    event_ids: list[str]
-    start: dt.date | None = None
-    end: dt.date | None = None
-    entities: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Mention:
-    """One occurrence of an entity in an article, with character offsets into its clean text."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    entity_id: str | None = None
-
-
-@dataclass
 class Entity:
     """A canonical person, organisation or place with every name it goes by."""
 

@@ -77,7 +77,7 @@ class DedupeStage:
     def run(self, ctx: StageContext) -> dict[str, Any]:
         from .dedupe import run
 
-        return run(ctx.db, ctx.settings, ctx.progress)
+        return run(ctx.db, ctx.settings, ctx.progress, executor=ctx.executor)
 
 
 class EventsStage:
@@ -115,7 +115,7 @@ class UnderstandStage:
     name = "understand"
     requires = ("articles.text", "articles.event_id", "events")
     assigns = ("entities", "mentions", "margin_mentions", "sentences", "quotes", "facts",
-               "event_signatures[stage=facts]")
+               "event_signatures[stage=facts]", "quotes_stale", "quotes_regroup")
     sections = ("entities", "quotes", "facts")
 
     def run(self, ctx: StageContext) -> dict[str, Any]:

@@ -32,13 +32,15 @@ def test_seeds_make_two_events_with_their_dates(seeds_events_db: Path) -> None:
     assert (first["place"], second["place"]) == ("Islamabad", "Goa")
 
 
-def test_timeline_prints_a_dated_line_per_event_in_order(seeds_events_db: Path) -> None:
-    out = cli("timeline", db=seeds_events_db)
+def test_timeline_events_prints_a_dated_line_per_event_in_order(seeds_events_db: Path) -> None:
+    out = cli("timeline", "--events", db=seeds_events_db)
     assert out.returncode == 0, out.stderr
     lines = [line for line in out.stdout.splitlines() if line.strip()]
     assert len(lines) == 2
-    assert lines[0].startswith("2021-04-07 (2021-04-06…2021-04-07)")
-    assert lines[1].startswith("2023-05-04")
+    ids = [e["id"] for e in json.loads(cli("events", "--json", db=seeds_events_db).stdout)]
+    assert [line.split("  ", 1)[0] for line in lines] == ids          # each line opens with its event id
+    assert lines[0].split("  ", 1)[1].startswith("2021-04-07 (2021-04-06…2021-04-07)")
+    assert lines[1].split("  ", 1)[1].startswith("2023-05-04")
 
 
 def test_timeline_of_unknown_story_is_one_line_error(seeds_events_db: Path) -> None:

@@ -8,7 +8,8 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = Path(os.environ.get("STORYLINE_TEST_SRC", ROOT / "src"))   # another checkout: run the suite against it
@@ -137,7 +138,7 @@ class LiveServer:
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="critical"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:

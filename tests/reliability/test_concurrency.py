@@ -25,7 +25,7 @@ def test_two_processes_ingest_into_one_db(tmp_path: Path) -> None:
     procs = [subprocess.Popen(cli_cmd("-q", "--db", str(db), "ingest", str(c)), env=cli_env(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in corpora]
     errs = [p.communicate(timeout=600)[1] for p in procs]
-    for proc, err in zip(procs, errs):
+    for proc, err in zip(procs, errs, strict=True):
         assert proc.returncode == 0 and "Traceback" not in err, err
         assert re.search(r"read 1500 = stored 1500 \+ duplicates 0 \+ rejected 0", err), err
     conn = sqlite3.connect(db)

@@ -14,16 +14,16 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from storyline.store.schema import MIGRATIONS
 
-SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)     # what storyline.store.db stamps
-
 from .conftest import (assert_one_line_error, cli_cmd, cli_env, integrity, kill_tree, run_cli, wait_gone,
                        write_corpus)
+
+SCHEMA_VERSION = max(version for version, _, _ in MIGRATIONS)     # what storyline.store.db stamps
 
 N = 3000
 

@@ -16,7 +16,8 @@ from .conftest import cli_cmd, cli_env, integrity, kill_tree, tagged_pids, wait_
 N = 6000
 
 
-def start_ingest_with_workers(tmp_path: Path) -> tuple[subprocess.Popen[str], str, Path, Path]:
+def start_ingest_with_workers(tmp_path: Path, new_session: bool = False
+                              ) -> tuple[subprocess.Popen[str], str, Path, Path]:
     """Start ``storyline ingest`` on a corpus big enough for a 2-worker pool; return once the workers run."""
     corpus = write_corpus(tmp_path / "corpus.jsonl", N)
     config = tmp_path / "storyline.toml"
@@ -24,7 +25,8 @@ def start_ingest_with_workers(tmp_path: Path) -> tuple[subprocess.Popen[str], st
     db = tmp_path / "w.db"
     env = cli_env()
     proc = subprocess.Popen(cli_cmd("-q", "--config", str(config), "--db", str(db), "ingest", str(corpus)),
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=new_session)
     tag = env["STORYLINE_TEST_TAG"]
     deadline = time.monotonic() + 120
     while len(tagged_pids(tag)) < 3 and proc.poll() is None and time.monotonic() < deadline:
@@ -72,6 +74,21 @@ def test_sigterm_is_like_ctrl_c(tmp_path: Path) -> None:
     statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
     conn.close()
     assert statuses == ["interrupted", "done"]      # the aborted run is closed when the rerun starts
+
+
+def test_ctrl_c_at_a_terminal(tmp_path: Path) -> None:
+    """Ctrl-C signals the whole process group: the workers stay quiet (no KeyboardInterrupt tracebacks
+    from each of them), the CLI says "aborted" and exits 1, and nothing is left behind."""
+    proc, tag, db, _ = start_ingest_with_workers(tmp_path, new_session=True)
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        left = wait_gone(tag, seconds=10)
+    finally:
+        kill_tree(tag)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert proc.returncode == 1 and err.strip().splitlines()[-1] == "aborted", (proc.returncode, err)
+    assert left == [] and integrity(db) == "ok"
 
 
 GUARDED_CHILD = """

@@ -114,8 +114,10 @@ def test_distillation_runs_offline_into_the_cache_once(tmp_path: Path, monkeypat
     monkeypatch.setenv("STORYLINE_MODELS", str(tmp_path / "models"))
     monkeypatch.setattr(static, "RECIPE", {**static.RECIPE, "pca_dims": 16})
     src = str(_tiny_source(tmp_path))
+    capfd.readouterr()                                        # transformers' own bars while saving it
     path = static.ensure_static_model(src, progress=False)
     assert path.parent == tmp_path / "models" and static.is_ready(path)
+    assert path.stat().st_mode & 0o005 == 0o005              # readable by every user of the venv
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     err = capfd.readouterr().err
     assert "distilling: 100%" in err and "\r" not in err   # plain lines when not on a terminal
@@ -123,3 +125,15 @@ def test_distillation_runs_offline_into_the_cache_once(tmp_path: Path, monkeypat
     monkeypatch.setattr(static, "distill_to", lambda *a, **k: calls.append(a) or 0.0)
     assert static.ensure_static_model(src) == path and calls == []
     assert not list(path.parent.glob(f".{path.name}-*"))    # no temporary folder left behind
+
+
+def test_head_tokenizing_gives_static_embeddings_own_vectors(encoder: Encoder) -> None:
+    """Our short-cut (tokenize a head, re-read short ones) equals StaticEmbedding.encode truncated at the cap."""
+    st = encoder._load()
+    texts = [SIMILAR[0] * 12, UNRELATED, "x" * 3000, "Supercalifragilisticexpialidocious " * 60,
+             "9" * 700 + " the earthquake", "", "a " * 900]
+    for cap in (8, 128):
+        st[0].tokenizer.enable_truncation(max_length=cap)
+        theirs = st.encode(texts, normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
+        ours = encoder.encode(texts, max_length=cap)
+        assert np.allclose(ours, theirs, atol=1e-5)

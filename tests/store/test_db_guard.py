@@ -135,3 +135,31 @@ def test_uncreatable_folder(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreError, match="cannot create the folder"):
         Database(tmp_path / "file" / "sub" / "x.db")
+
+
+def _open_when_told(path: str, go: object, out: object) -> None:
+    go.wait()  # type: ignore[attr-defined]
+    try:
+        Database(path).close()
+        out.put("ok")  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - the test reports whatever happened
+        out.put(f"{type(exc).__name__}: {exc}")  # type: ignore[attr-defined]
+
+
+def test_two_processes_create_one_database_at_once(tmp_path: Path) -> None:
+    """Both creators of a new file succeed: no "foreign database", no "table already exists"."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    results = []
+    for round_no in range(8):
+        path = str(tmp_path / f"race{round_no}.db")
+        go, out = ctx.Event(), ctx.Queue()
+        procs = [ctx.Process(target=_open_when_told, args=(path, go, out)) for _ in range(3)]
+        for proc in procs:
+            proc.start()
+        go.set()
+        results += [out.get(timeout=60) for _ in procs]
+        for proc in procs:
+            proc.join(timeout=60)
+    assert set(results) == {"ok"}, sorted(set(results))

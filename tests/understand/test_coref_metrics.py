@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.understand.coref_metrics import ceaf_e, conll, muc
+from storyline.evaluate.coref_metrics import ceaf_e, conll, muc
 
 
 def test_perfect_prediction_scores_one() -> None:

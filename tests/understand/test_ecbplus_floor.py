@@ -23,7 +23,7 @@ def test_resolver_beats_exact_match_and_keeps_its_floor() -> None:
     assert spec.loader is not None
     sys.modules[spec.name] = bench          # dataclasses look their module up there
     spec.loader.exec_module(bench)
-    from storyline.understand.coref_metrics import conll
+    from storyline.evaluate.coref_metrics import conll
 
     keep = bench.annotated_sentences()
     topics = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: int(p.name))

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.web import create_app
-from storyline.web.queries import fts_query, safe_href
+from storyline.views.pages import fts_query, safe_href
 
 HOSTILE_QUERIES = ["' OR 1=1 --", '"unbalanced', "NEAR(", "NEAR(a b", "title:x", "a AND OR NOT", "*", "^foo",
                    "'; DROP TABLE articles; --", "\x00", "()", '"""', "pipeline OR", "-pipeline", "日本 語",

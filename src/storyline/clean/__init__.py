@@ -121,7 +121,7 @@ def choose_title(field: str | None, found: str | None, text: str, url: str | Non
         title = titles.strip_site_suffix(title, url, outlet) if title else None
         if not title or titles.is_banner(title, context, url, outlet):
             continue
-        return titles.recase_title(title, context) if titles.is_slug_like(title) else title
+        return titles.recase_title(title, context, url)
     return titles.cap_title(metadata.headline_from_text(text))
 
 

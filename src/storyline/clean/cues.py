@@ -64,7 +64,7 @@ PHOTO_CREDIT = re.compile(
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball\s+rights\s+reserved\b", _I)
 
 # Banners and chrome of the page's own interface: connection/retry notices,
-# ad labels, share buttons, newsletter prompts, navigation skips.
+# ad labels, share buttons, newsletter and donation prompts, navigation skips.
 INTERFACE_CHROME = re.compile(
     r"\b(?:can'?t|cannot|could\s+not|unable\s+to)\s+(?:connect|load)\b|\bretry\b|\btry\s+again\b"
     r"|\b(?:you\s+are|you're)\s+offline\b|\bcheck\s+your\s+(?:internet\s+)?connection\b"
@@ -72,6 +72,8 @@ INTERFACE_CHROME = re.compile(
     r"|^(?:share|share\s+this(?:\s+(?:article|story|post))?|tweet|email|e-mail|print|whatsapp|facebook|twitter|linkedin|reddit|copy\s+link)"
     r"(?:\s*[|,/·•]?\s*(?:share|tweet|email|e-mail|print|whatsapp|facebook|twitter|linkedin|reddit|copy\s+link))*$"
     r"|\b(?:subscribe|sign\s+up)\s+(?:to|for)\s+(?:our|the)\s+(?:\w+\s+)?newsletter"
+    r"|\bmake\s+a\s+(?:\w+\s+)?donation\b|\bdonate\s+(?:now|today|here)\b"
+    r"|\bsupport\s+(?:our|independent|quality)\s+journalism\b|\bbecome\s+a\s+(?:member|subscriber|supporter)\b"
     r"|^follow\s+(?:us|@?\w+)\s+on\b|\benable\s+javascript\b|\bskip\s+to\s+(?:main\s+)?content\b"
     r"|^loading\.{0,3}$|^(?:click|tap)\s+here\b|^(?:sign\s+in|log\s+in|register|subscribe)(?:\s+(?:now|today))?$",
     _I,
@@ -82,7 +84,10 @@ INTERFACE_CHROME = re.compile(
 # are words news prose uses too, so they only drop lines that are not sentences.
 INTERFACE_NOTICE = re.compile(
     r"\bplease\s+try\s+again\b|\btry\s+again\s+later\b|\bcheck\s+your\s+(?:internet\s+)?connection\b"
-    r"|\benable\s+javascript\b|\b(?:you\s+are|you're)\s+offline\b|\b(?:can'?t|cannot|unable\s+to)\s+connect\b",
+    r"|\benable\s+javascript\b|\b(?:you\s+are|you're)\s+offline\b|\b(?:can'?t|cannot|unable\s+to)\s+connect\b"
+    # a donation or membership prompt as an imperative opening the line or after a site name and a dash
+    r"|(?:^|[-–—|:]\s*)(?:make\s+a\s+(?:\w+\s+)?donation|donate\s+(?:now|today|here)"
+    r"|support\s+(?:our|independent|quality)\s+journalism|become\s+a\s+(?:member|subscriber|supporter))\b",
     _I,
 )
 

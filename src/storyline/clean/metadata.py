@@ -71,18 +71,63 @@ def dates_in(text: str) -> Iterable[tuple[int, dt.date]]:
     return sorted(found)
 
 
-def date_from_text(text: str) -> dt.date | None:
-    """The publication date written near the top, on a byline-like short line.
+# What precedes a publication stamp's date: "Published", "Updated 0639 GMT (1439 HKT)", "Posted: Friday,".
+# Only such words may stand between the keyword and the date. (A bare clock time is no stamp:
+# "at 9:30 p.m. Saturday, Feb. 9" is when the reported happening took place.)
+_STAMP_LEAD = re.compile(
+    r"\b(?:published|posted|updated|last\s+updated|first\s+published|last\s+modified)\b\s*(?:on|at)?\s*:?\s*"
+    r"(?:\d{3,4}\s*[A-Z]{2,4}\s*(?:\(\s*\d{3,4}\s*[A-Z]{2,4}\s*\))?\s*|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*"
+    r"(?:[A-Z]{2,4}\b)?\s*,?\s*)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?\Z", re.I)
+STAMP_REACH = 60
+# A dateline opens a paragraph with capitalised place or agency words before the date
+# ("Beijing, 7 July 2023 (TDI):", "BEIJING (UrduPoint News / Sputnik - 16th November, 2021)").
+DATELINE_MAX_OFFSET = 60
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+# A date right after one of these words is inside a sentence ("gunned down on March 13, 2013"):
+# it dates what is told, not the page.
+_IN_SENTENCE = re.compile(r"\b(?:on|in|at|since|until|from|before|after|during|between|of|and|to|is|was|were|"
+                          r"by|than|through|around)\s*\Z", re.I)
+SENTENCE_MIN_WORDS = 8
 
-    Dates inside paragraphs are not used: on the 1,257 india_police_events
-    articles they were the publication date 0 times in 14 (the rest of the
-    time they name the events reported, e.g. "December 6, 1992").
+
+def date_from_text(text: str) -> dt.date | None:
+    """The publication date written near the top: a stamp, a byline-like short line, or a dateline.
+
+    In order of trust: a date right after "Published/Posted/Updated"; the first
+    date on a short (byline-like) line that is not a sentence; a date that opens
+    a paragraph after capitalised place or agency words only. Dates inside
+    sentences are not used: on the 1,257 india_police_events articles they were
+    the publication date 0 times in 14 (the rest of the time they name the
+    events reported, e.g. "December 6, 1992"), and photo captions date the happening.
     """
-    for line in text[:TEXT_SCAN_CHARS].splitlines():
-        if len(line.strip()) <= BYLINE_MAX_CHARS:
+    head = text[:TEXT_SCAN_CHARS]
+    found = list(dates_in(head))
+    for offset, day in found:
+        if _STAMP_LEAD.search(head[max(0, offset - STAMP_REACH):offset]):
+            return day
+    for line in head.splitlines():
+        if len(line.strip()) <= BYLINE_MAX_CHARS and not _is_sentence(line):
             for _, day in dates_in(line):
                 return day
+    for offset, day in found:
+        start = head.rfind("\n", 0, offset) + 1
+        if offset - start <= DATELINE_MAX_OFFSET and _is_dateline_lead(head[start:offset]):
+            return day
     return None
+
+
+def _is_sentence(line: str) -> bool:
+    """A line of running prose (many words, a final full stop), whose dates are those of what it tells."""
+    stripped = line.strip()
+    return stripped.endswith(".") and len(stripped.split()) >= SENTENCE_MIN_WORDS
+
+
+def _is_dateline_lead(lead: str) -> bool:
+    """Capitalised place or agency words only, before a paragraph's date ("BEIJING (Sputnik - ")."""
+    words = lead.replace("(", " ").replace(")", " ")
+    return not _LOWER_WORD.search(words) and not _IN_SENTENCE.search(lead) \
+        and not re.search(r"\b(?:On|In|At|Since|From|Until|Before|After|During|As)\b", lead) \
+        and not lead.strip(" ,:;-–—(").endswith((".", "!", "?"))
 
 
 def date_from_url(url: str | None) -> dt.date | None:
@@ -157,6 +202,15 @@ def header_month(value: str | None) -> tuple[int, int] | None:
 
 
 # -- choosing the date ----------------------------------------------------
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?=/)")
+
+
+def url_year(url: str | None) -> int | None:
+    """The year of a ``/YYYY/`` folder in the URL path (sites file articles by year), or None."""
+    match = _URL_YEAR.search(urlsplit(url).path) if url else None
+    return int(match.group(1)) if match else None
+
+
 def parse_date_value(value: str | None, reference: dt.date | None = None) -> dt.date | None:
     """A date field's value in any common format: ISO, RFC 2822, written, else ``dateparser`` (bounded).
 
@@ -230,7 +284,10 @@ def find_date(*, header: str | None = None, field: str | None = None, meta: str 
     day, source = choose_date([("header", full_header), ("field", field), ("meta", meta)], reference)
     if day:
         return day, source
-    found = [("url", date_from_url(url)), ("text", date_from_text(text) if text else None)]
+    text_day = date_from_text(text) if text else None
+    if text_day and url_year(url) not in (None, text_day.year):
+        text_day = None                          # the URL's /2023/ folder outranks a stray "August 31 2024"
+    found = [("url", date_from_url(url)), ("text", text_day)]
     for source, day in found:
         if day and month is None:
             return day, source

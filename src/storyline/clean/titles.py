@@ -6,11 +6,11 @@ the site's banner or name used for every page ("Shot in the USA: Gun Violence
 After Newtown", "en", "Journal Courier"). The rules here use only the record
 itself (its text, URL and outlet), so they hold on any corpus:
 
-- a slug-like title (no capital after the first letter) is matched against the
-  first lines of the text: a headline line holding its words becomes the title;
-  else each word takes its casing from the text, and up to two trailing words
-  the text never uses (section names like "news international") are dropped
-  from a bare slug (words and spaces only);
+- a title made from the URL's slug (its words are a stretch of the URL path)
+  is matched against the first lines of the text: a headline line holding its
+  words becomes the title; else each word takes its casing from the text.
+  Another lower-case title keeps its words and gets back only the capitals of
+  names the text always capitalises;
 - a banner is a title with no word of the text while the URL slug shares words
   with the text, a title made only of the site's host name, or one with no
   word at all; it is replaced by the headline found in the text or the lead;
@@ -35,13 +35,12 @@ TITLE_MAX_CHARS = 300
 HEADLINE_SCAN_LINES = 15
 # Share of a slug's words a text line must hold to be taken as the headline the slug was made from.
 SLUG_LINE_COVERAGE = 0.7
-# Most words a slug loses at its end to section names ("news", "international") that the text never uses.
-MAX_DROPPED_SLUG_WORDS = 2
 MIN_SLUG_WORDS = 3
 # Prefix length under which two words count as the same (slugs truncate: "ukrain"; text inflects: "shooting").
 STEM_CHARS = 5
 TEXT_CONTEXT_CHARS = 5000
-_SLUG_CHARS = re.compile(r"[^\W_]+(?: [^\W_]+)*")
+_FILE_SUFFIXES = frozenset({"html", "htm", "shtml", "php", "asp", "aspx", "jsp", "cms", "amp"})
+_BARE_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")     # a slug made into words: no punctuation at all
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _STOP = frozenset(
     "a an the and or but of to in on at for with by from as is are was were be been it its this that these those "
@@ -85,24 +84,93 @@ def shares_words(words: list[str], vocabulary: set[str]) -> int:
                or (len(w) >= 3 and any(v.startswith(w) for v in vocabulary)))
 
 
-def recase_title(title: str, text: str) -> str:
-    """A slug-like title given the casing of the article's own text (or its headline line, when there is one)."""
-    line = headline_line(title, text)
-    if line:
-        return line
-    casings = _casings(text[:TEXT_CONTEXT_CHARS])
-    words = _join_possessives(title.split(), casings)
-    found = [w.lower().strip(".,:;!?") in casings for w in words]
-    dropped = 0 if _SLUG_CHARS.fullmatch(title) else MAX_DROPPED_SLUG_WORDS   # only a bare slug lost words to it
-    while words and not found[-1] and dropped < MAX_DROPPED_SLUG_WORDS and len(words) > MIN_SLUG_WORDS + 1:
-        words.pop()
-        found.pop()
-        dropped += 1
+def recase_title(title: str, text: str, url: str | None = None) -> str:
+    """A lower-cased title given the casing of the article's own text; any other title unchanged.
+
+    A title is lower-cased when a name the text always capitalises is lower
+    case in it (a sentence-case headline is not). Made from the URL's slug
+    (bare words, a stretch of the URL path), it is replaced by the headline
+    line it was made from when the text holds one, else re-cased word by word.
+    Any other lower-cased
+    title only gets back the capitals of those names ("murray police" → "Murray police").
+    """
+    if not is_slug_like(title):
+        return title
+    slug = is_url_slug(title, url) and bool(_BARE_WORDS.fullmatch(title))
+    # A slug's own words prove its origin, so one capitalised use in the text is enough to show a
+    # lowered name; any other title needs two, or a sentence-case headline would be "corrected".
+    if not has_lowered_names(title, text, min_uses=1 if slug else 2):
+        return title
+    if slug:
+        return headline_line(title, text) or _recase_words(title, text, slug=True)
+    return _recase_words(title, text, slug=False)
+
+
+def has_lowered_names(title: str, text: str, min_uses: int = 2) -> bool:
+    """True when a word after the first is lower-case in the title but a name in the text (see :func:`_names`)."""
+    names = _names(text[:TEXT_CONTEXT_CHARS], min_uses)
+    return any(w in names for w in _WORD.findall(title)[1:] if w.islower())
+
+
+def _names(text: str, min_uses: int = 2) -> dict[str, str]:
+    """Words the text writes capitalised inside sentences ``min_uses`` times and never in lower case: names.
+
+    {lower-case form (also without apostrophes): the text's spelling}. One
+    capitalised use proves nothing (a headline, a quoted title); a single
+    lower-case use shows a common word ("police said").
+    """
+    upper: dict[str, Counter[str]] = {}
+    lower: set[str] = set()
+    for line in text.splitlines():
+        if _is_title_cased(line):
+            continue
+        for match in _WORD.finditer(line):
+            word = match.group(0)
+            before = line[max(0, match.start() - 3):match.start()].strip()
+            if not before or before[-1] in ".!?:\"“‘•|—–-(":
+                continue
+            for key in {word.lower(), re.sub(r"['’]", "", word.lower())}:
+                if word[:1].isupper():
+                    upper.setdefault(key, Counter())[word] += 1
+                else:
+                    lower.add(key)
+    return {k: c.most_common(1)[0][0] for k, c in upper.items() if k not in lower and sum(c.values()) >= min_uses}
+
+
+def is_url_slug(title: str, url: str | None) -> bool:
+    """True when the title's words are, in order, the words of a stretch of the URL's path: it was made from it."""
+    if not url:
+        return False
+    words = [w.lower() for w in _WORD.findall(title.replace("'", "").replace("’", ""))]
+    path = [p for p in re.split(r"[^a-z0-9]+", unquote(urlsplit(url if "//" in url else f"//{url}").path).lower()) if p]
+    if len(words) < MIN_SLUG_WORDS:
+        return False
+    n = len(words)
+    return any(path[i:i + n] == words for i in range(len(path) - n + 1))
+
+
+def _recase_words(title: str, text: str, slug: bool) -> str:
+    """Words in the text's casing; for a URL slug every word, else only the text's names.
+
+    A slug word takes its casing from uses inside sentences, else an all-capital
+    or mixed spelling from anywhere ("FDIC", "SpaceX"), else lower case: a
+    capital at the start of a sentence or in a title-cased line says nothing.
+    Words the text never uses are kept: on newsdev's slug titles, dropping
+    trailing unknown words removed real words ("… ends in explosions",
+    "… talks") six times for each section name ("news international") it removed.
+    """
+    strong, weak = _casings(text[:TEXT_CONTEXT_CHARS])
+    if slug:
+        casings = {**{k: v for k, v in weak.items() if v[1:] != v[1:].lower()}, **strong}
+        words = _join_possessives(title.split(), {**weak, **strong})
+    else:
+        casings = _names(text[:TEXT_CONTEXT_CHARS])
+        words = title.split()
     out = []
     for i, word in enumerate(words):
         key = word.lower().strip(".,:;!?")
-        cased = casings.get(key)
-        new = word.replace(word.strip(".,:;!?"), cased, 1) if cased else word.lower()
+        cased = casings.get(key) if slug or word.islower() else None
+        new = word.replace(word.strip(".,:;!?"), cased, 1) if cased else (word.lower() if slug else word)
         out.append(new[:1].upper() + new[1:] if i == 0 else new)
     return " ".join(out)
 
@@ -136,13 +204,12 @@ def headline_line(title: str, text: str) -> str | None:
     return None
 
 
-def _casings(text: str) -> dict[str, str]:
-    """Each word's usual casing in the text, from uses inside running sentences.
+def _casings(text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each word's usual casing in the text: (from uses inside running sentences, from the other uses).
 
     Sentence-initial uses and title-cased lines (other headlines on the page) say
-    nothing about a word's own casing: they are used only for words seen nowhere
-    else. A word is also indexed without its apostrophe, as slugs write it
-    ("russias" → "Russia’s").
+    little about a word's own casing. A word is also indexed without its
+    apostrophe, as slugs write it ("russias" → "Russia’s").
     """
     inside: dict[str, Counter[str]] = {}
     weak: dict[str, Counter[str]] = {}
@@ -154,9 +221,8 @@ def _casings(text: str) -> dict[str, str]:
             at_start = title_cased or not before or before[-1] in ".!?:\"“‘•|"
             for key in {word.lower(), re.sub(r"['’]", "", word.lower())}:
                 (weak if at_start else inside).setdefault(key, Counter())[word] += 1
-    casings = {k: c.most_common(1)[0][0] for k, c in weak.items()}
-    casings.update({k: c.most_common(1)[0][0] for k, c in inside.items()})
-    return casings
+    return ({k: c.most_common(1)[0][0] for k, c in inside.items()},
+            {k: c.most_common(1)[0][0] for k, c in weak.items()})
 
 
 def _is_title_cased(line: str) -> bool:
@@ -172,7 +238,7 @@ def url_slug_words(url: str | None) -> list[str]:
     path = unquote(urlsplit(url if "//" in url else f"//{url}").path)
     segments = [re.split(r"[-_+.\s]+", s) for s in path.split("/") if s]
     best = max(segments, key=lambda parts: sum(1 for p in parts if p.isalpha()), default=[])
-    return content_words(" ".join(p for p in best if p.isalpha()))
+    return content_words(" ".join(p for p in best if p.isalpha() and p.lower() not in _FILE_SUFFIXES))
 
 
 def is_banner(title: str, text: str, url: str | None = None, outlet: str | None = None) -> bool:

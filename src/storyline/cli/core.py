@@ -41,30 +41,72 @@ def build(obj: Any, only: tuple[str, ...], as_json: bool) -> None:
         report = sl.build(progress, only=list(only) or None)
     if as_json:
         emit_json(report.stages)
-    else:
-        for name, info in report.stages.items():
-            click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in info.items()), err=True)
+        return
+    for stage in report.reports:
+        counts = ", ".join(f"{k} {v}" for k, v in stage.counts.items())
+        rebuilt = " (settings changed: rebuilt)" if stage.reset else ""
+        click.echo(f"{stage.name}: {counts} in {stage.seconds:.1f} s{rebuilt}", err=True)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.pass_obj
 def run(obj: Any, paths: tuple[str, ...]) -> None:
-    """The main job: ingest PATHS, build every stage, print the result."""
+    """The main job: ingest PATHS, build every stage, print a short summary and what to try next."""
     sl = obj.open()
     with obj.progress() as progress:
         counts = sl.ingest(list(paths), progress)
         _print_counts(counts)
         sl.build(progress)
-    _print_result(sl)
+    _print_result(sl, obj.db_path)
 
 
-def _print_result(sl: Any) -> None:
-    """Articles with their dates and titles, then the timeline where events exist."""
-    emit_table(sl.articles(), ["id", "date", "outlet", "title"], title="Articles")
-    printer = getattr(sl, "print_overview", None)
-    if printer is not None:
-        printer()
+TOP_STORIES = 5
+
+
+def _print_result(sl: Any, db_path: str | None) -> None:
+    """What was built (counts), the largest stories with their ids, and the next commands to try."""
+    stats = sl.stats()
+    click.echo("")
+    click.echo(f"{_n(stats['articles'], 'article')} ({stats['near_duplicates']} near-duplicates linked), "
+               f"{_n(stats['events'], 'event')}, {_n(stats['stories'], 'story', 'stories')}, "
+               f"{_n(stats['entities'], 'entity', 'entities')}, {_n(stats['quotes'], 'quote')}")
+    top = sorted(sl.stories(), key=lambda s: (-(s.get("n_articles") or 0), s["id"]))[:TOP_STORIES]
+    if top:
+        click.echo("")
+        click.echo("Top stories:")
+        for story in top:
+            span = story.get("start") or ""
+            if story.get("end") and story.get("end") != story.get("start"):
+                span += f" … {story['end']}"
+            click.echo(f"  {story['id']}  {span:<23}  {_n(story.get('n_events') or 0, 'event')}, "
+                       f"{_n(story.get('n_articles') or 0, 'article')}  {_cut(story.get('title') or '', 70)}")
+    click.echo("")
+    click.echo("Next, try:")
+    for command, why in next_commands(db_path, top[0]["id"] if top else None):
+        click.echo(f"  {command:<52}  # {why}")
+
+
+def next_commands(db_path: str | None, story_id: str | None) -> list[tuple[str, str]]:
+    """The commands a first run suggests (the README shows the same ones)."""
+    base = "storyline" + (f" --db {db_path}" if db_path else "")
+    out = []
+    if story_id:
+        out.append((f"{base} timeline {story_id}", "the story's key dates, what happened, cited"))
+    out += [(f"{base} stories", "every story with its id"),
+            (f"{base} events", "every event with its id; then: event ID"),
+            (f"{base} report -o report.html", "one HTML file to read or share"),
+            (f"{base} serve", "browse in a web browser at http://127.0.0.1:8000")]
+    return out
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """"1 story", "2 stories"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 @click.command()
@@ -102,6 +144,9 @@ def show(obj: Any, article_id: str, as_json: bool) -> None:
 def rejects(obj: Any, limit: int | None, as_json: bool) -> None:
     """List input records that were not stored, with the reason."""
     data = obj.open(readonly=True).rejects(limit)
+    if not data and not as_json:
+        click.echo("no rejects: every record read was stored or was a duplicate", err=True)
+        return
     emit_rows(data, ["source", "record_id", "reason", "detail"], as_json)
 
 

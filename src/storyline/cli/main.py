@@ -30,7 +30,7 @@ COMMAND_MODULES = [
 class Context:
     """What every command needs: where the DB is and the settings."""
 
-    current: "Context | None" = None      # the running command's context, for messages after click unwound
+    current: Context | None = None      # the running command's context, for messages after click unwound
 
     def __init__(self, db: str | None, config: str | None, quiet: bool) -> None:
         Context.current = self

@@ -12,6 +12,7 @@ arrives later.
 """
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -42,9 +43,17 @@ class Member:
         return (self.date or "9999", self.seq)
 
 
-def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
-    """Dedupe every article not processed yet; return counts for printing."""
-    finder = DuplicateFinder(**settings.section("dedupe"))
+def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS, executor: Any = None) -> dict[str, Any]:
+    """Dedupe every article not processed yet; return counts for printing.
+
+    MinHash signatures are per-article work: with an ``executor`` they are computed on its
+    workers (a local process pool or Dask partitions); band lookups and writes stay here.
+    """
+    with executor.mapper() if executor is not None else contextlib.nullcontext() as mapper:
+        return _run(db, DuplicateFinder(**settings.section("dedupe")), progress, mapper)
+
+
+def _run(db: Database, finder: DuplicateFinder, progress: Progress, mapper: Any) -> dict[str, Any]:
     pending = db.scalar("SELECT count(*) FROM articles a WHERE NOT EXISTS "
                         "(SELECT 1 FROM dedupe_signatures s WHERE s.seq = a.seq)")
     counts = {"articles": 0, "exact": 0, "near": 0}
@@ -52,7 +61,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
     with progress.task("dedupe", total=pending) as advance:
         for start in range(0, len(todo), BATCH_SIZE):
             batch = _load_batch(db, todo[start:start + BATCH_SIZE])
-            signatures = [finder.signature(row["text"]) for row in batch]
+            texts = [row["text"] for row in batch]
+            signatures = list(mapper(finder.signature, texts) if mapper else map(finder.signature, texts))
             with db.transaction() as conn:
                 for row, signature in zip(batch, signatures):
                     kind = _process(conn, finder, row, signature)
@@ -178,7 +188,7 @@ def _join_group(conn: sqlite3.Connection, row: sqlite3.Row, matches: set[int]) -
 def _root(conn: sqlite3.Connection, seq: int) -> str:
     """The id of the group root of an article (itself when it is the root)."""
     found = conn.execute("SELECT id, duplicate_of FROM articles WHERE seq = ?", (seq,)).fetchone()
-    return found[1] or found[0]
+    return str(found[1] or found[0])
 
 
 def _member_by_id(conn: sqlite3.Connection, article_id: str) -> Member:

@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from ..config import Settings
 from ..errors import ConfigError
@@ -127,7 +128,7 @@ def get_engine(settings: Settings) -> Any:
     if kind == "local":
         return LocalEngine(**options)
     if kind == "dask":
-        from .dask import DaskEngine  # type: ignore[import-not-found]
+        from .dask import DaskEngine
 
         return DaskEngine(**options)
     raise ConfigError(f"unknown engine {kind!r}; choose 'local' or 'dask'")

@@ -47,7 +47,7 @@ def cosine_distances(matrix: np.ndarray) -> np.ndarray:
 
     dist = 1.0 - cosine_similarity(matrix)
     np.fill_diagonal(dist, 0.0)
-    return np.clip(dist, 0.0, 2.0)
+    return np.asarray(np.clip(dist, 0.0, 2.0))
 
 
 def tfidf_agglomerative(texts: Sequence[str], ids: Sequence[str], gold: dict[str, str]) -> tuple[dict[str, int], float]:

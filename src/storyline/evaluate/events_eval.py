@@ -73,7 +73,7 @@ def _load_plugins() -> None:
     """Import modules that register more evaluations (stories), when present."""
     import importlib
 
-    for name in ("storyline.evaluate.stories_eval",):
+    for name in ("storyline.evaluate.stories_eval", "storyline.evaluate.tls_eval"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

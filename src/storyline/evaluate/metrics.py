@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Hashable, Mapping, Sequence
+from typing import Hashable, Mapping, Sequence, TypeVar
 
 
 @dataclass(frozen=True)
@@ -22,18 +22,23 @@ class PRF:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
 
 
+# Items are one hashable type (ids); Mapping is invariant in its key, so a TypeVar lets
+# dict[str, int] and dict[str, str] be scored together.
+K = TypeVar("K", bound=Hashable)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def _check(pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> list[Hashable]:
+def _check(pred: Mapping[K, Hashable], gold: Mapping[K, Hashable]) -> list[K]:
     items = [k for k in gold if k in pred]
     if not items:
         raise ValueError("prediction and gold share no items")
     return items
 
 
-def b_cubed(pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> PRF:
+def b_cubed(pred: Mapping[K, Hashable], gold: Mapping[K, Hashable]) -> PRF:
     """B³ precision/recall/F1 of item→cluster maps, over the items both know."""
     items = _check(pred, gold)
     joint = Counter((pred[i], gold[i]) for i in items)
@@ -44,10 +49,9 @@ def b_cubed(pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]
     return PRF(p, r, _f1(p, r))
 
 
-def pairwise(pred: Mapping[Hashable, Hashable], gold_pairs: set[frozenset[Hashable]],
-             items: Sequence[Hashable]) -> PRF:
+def pairwise(pred: Mapping[K, Hashable], gold_pairs: set[frozenset[K]], items: Sequence[K]) -> PRF:
     """Precision/recall/F1 of predicted same-cluster pairs against gold positive pairs over ``items``."""
-    groups: dict[Hashable, list[Hashable]] = defaultdict(list)
+    groups: dict[Hashable, list[K]] = defaultdict(list)
     for item in items:
         if item in pred:
             groups[pred[item]].append(item)
@@ -58,14 +62,14 @@ def pairwise(pred: Mapping[Hashable, Hashable], gold_pairs: set[frozenset[Hashab
     return PRF(p, r, _f1(p, r))
 
 
-def pairs_from_clusters(assign: Mapping[Hashable, Hashable]) -> set[frozenset[Hashable]]:
-    groups: dict[Hashable, list[Hashable]] = defaultdict(list)
+def pairs_from_clusters(assign: Mapping[K, Hashable]) -> set[frozenset[K]]:
+    groups: dict[Hashable, list[K]] = defaultdict(list)
     for item, cluster in assign.items():
         groups[cluster].append(item)
     return {frozenset(p) for members in groups.values() for p in combinations(members, 2)}
 
 
-def ari(pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable]) -> float:
+def ari(pred: Mapping[K, Hashable], gold: Mapping[K, Hashable]) -> float:
     """Adjusted Rand index (scikit-learn) over the items both know."""
     from sklearn.metrics import adjusted_rand_score
 

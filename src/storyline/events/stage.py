@@ -39,7 +39,7 @@ EMBED_MAX_TOKENS = 128      # measured: 128 tokens embed ECB+ 2x faster than 256
 def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS, executor: Any = None) -> dict[str, Any]:
     """Cluster every article that has no event yet; return counts for printing.
 
-    A first build on a distributed ``executor`` clusters time windows as its tasks (:mod:`.windowed`).
+    A first build on an ``executor`` with ``window_events`` clusters time windows as its tasks (:mod:`.windowed`).
     """
     options = settings.section("events")
     chunk_size = int(options.pop("chunk_size", CHUNK_SIZE))   # a stage option, not a clusterer parameter
@@ -55,7 +55,7 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS, exec
         return {"articles": 0, "events": db.scalar("SELECT count(*) FROM events")}
     if clusterer.use_embeddings:
         check_embed_model(db, settings)
-    if getattr(executor, "distributed", False) and not db.scalar("SELECT count(*) FROM event_state"):
+    if getattr(executor, "window_events", False) and not db.scalar("SELECT count(*) FROM event_state"):
         return run_windowed(db, settings, executor, clusterer, options, plan_chunks(pending, chunk_size), progress)
     encoder = _encoder(settings) if clusterer.use_embeddings else None
     touched_all: set[str] = set()

@@ -12,20 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from ..store import Database
-from ..web import charts, queries
+from ..summarize.timeline import story_key_dates
+from ..views import pages as queries
+from ..web import charts
 from ..web.render import make_environment
 
 STYLESHEET = Path(__file__).parent.parent / "web" / "static" / "style.css"
+KEY_DATE_STORIES = 20      # the most covered stories get their key dates (summarised timeline) in the report
 
 
 def collect(db: Database, max_stories: int | None = None) -> dict[str, Any]:
-    """Every story (most covered first) with its timeline and full events, from the web queries."""
+    """Every story (most covered first) with its timeline and full events, from the read model (views.pages)."""
     ids = [r[0] for r in db.query("""
         SELECT s.id FROM stories s LEFT JOIN events e ON e.story_id = s.id
         GROUP BY s.id ORDER BY sum(coalesce(e.n_articles, 0)) DESC, s.id""")]
     stories = []
-    for story_id in ids[:max_stories] if max_stories else ids:
+    for rank, story_id in enumerate(ids[:max_stories] if max_stories else ids):
         story = queries.get_story(db, story_id)
+        story["key_dates"] = story_key_dates(db, story_id) if rank < KEY_DATE_STORIES else []
         story["timeline"] = charts.timeline(story["events"])
         story["spark"] = charts.sparkline(story["coverage"])
         story["full_events"] = [queries.get_event(db, e["id"]) for e in story["events"]]

@@ -119,6 +119,7 @@ def distill_to(path: Path, source: str | None = None, progress: bool | None = No
                 "recipe": RECIPE, "model2vec": _version("model2vec"), "seconds": round(seconds, 1),
                 "dimension": int(model.dim)}
         (tmp / _DONE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        tmp.chmod(0o755)            # mkdtemp makes it private; other users of the venv read it too
         if path.exists():           # an unfinished folder from an older layout: replace it
             shutil.rmtree(path)
         os.replace(tmp, path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from ..records import Article, Reject
 from .db import Database
@@ -23,7 +24,7 @@ class IngestCounts:
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
 
-    def add(self, other: "IngestCounts") -> None:
+    def add(self, other: IngestCounts) -> None:
         self.read += other.read
         self.stored += other.stored
         self.duplicates += other.duplicates

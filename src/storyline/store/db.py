@@ -11,7 +11,8 @@ import json
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from ..errors import (ForeignDatabaseError, ReadOnlyError, SchemaVersionError, StoreError, translate_os,
                       translate_sqlite)
@@ -115,8 +116,15 @@ class Database:
             raise translate_os(exc, "open") from exc
 
     def migrate(self) -> list[int]:
-        """Apply the migrations not yet recorded; return the versions applied."""
+        """Apply the migrations not yet recorded; return the versions applied.
+
+        Safe with two processes opening a new file at once: the stamp comes
+        first (so the other never sees unstamped storyline tables as foreign),
+        and each migration is re-checked under the write lock before it runs.
+        """
         try:
+            if self.scalar("PRAGMA application_id") != APPLICATION_ID:
+                self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT,"
                 " applied_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))")
@@ -125,10 +133,12 @@ class Database:
             for version, name, sql in sorted(MIGRATIONS):
                 if version in done:
                     continue
-                with self.transaction():
+                with self.transaction() as conn:
+                    if conn.execute("SELECT 1 FROM migrations WHERE version = ?", (version,)).fetchone():
+                        continue                # another process applied it while this one waited
                     for statement in _split_sql(sql):
-                        self.conn.execute(statement)
-                    self.conn.execute("INSERT INTO migrations(version, name) VALUES (?, ?)", (version, name))
+                        conn.execute(statement)
+                    conn.execute("INSERT INTO migrations(version, name) VALUES (?, ?)", (version, name))
                 applied.append(version)
             self._stamp()
             return applied
@@ -185,7 +195,8 @@ class Database:
 
     def set_state(self, key: str, value: Any) -> None:
         """Write a JSON value into ``state``; call inside a transaction to keep it atomic."""
-        self.conn.execute("INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        self.conn.execute("INSERT INTO state(key, value) VALUES (?, ?)"
+                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                           (key, json.dumps(value)))
 
     def integrity_ok(self) -> bool:

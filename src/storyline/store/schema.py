@@ -303,4 +303,9 @@ CREATE TABLE entity_corrections (
     at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 );
 """),
+    (220, "only new work per build: articles whose quotes and events whose quote groups are out of date", """
+CREATE TABLE quotes_stale (article_id TEXT PRIMARY KEY);    -- annotated, or a speaker changed, since quotes ran
+CREATE TABLE quotes_regroup (event_id TEXT PRIMARY KEY);    -- quotes came or went: group repeats again
+INSERT OR IGNORE INTO quotes_stale(article_id) SELECT DISTINCT article_id FROM sentences;
+"""),
 ]

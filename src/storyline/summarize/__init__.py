@@ -22,7 +22,8 @@ CHUNK_EVENTS = 128      # events summarised per encoder call and per transaction
 def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     """Summarise every new or changed event; returns counts."""
     from ..errors import StageOrderError
-    from ..understand.stage import WATERMARK, changed_events, event_articles, event_sentences, signature_of
+    from ..understand.stage import (WATERMARK, changed_events, event_articles, events_sentences, sentence_vectors,
+                                    signature_of)
 
     if int(db.get_state(WATERMARK, 0) or 0) < int(db.scalar("SELECT coalesce(max(seq), 0) FROM articles")):
         raise StageOrderError("summaries need the sentences of every article: run `storyline build` "
@@ -33,28 +34,32 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     events = event_articles(db)
     extra = json.dumps(summarizer.__dict__, sort_keys=True, default=str)
     todo = changed_events(db, "summaries", events, extra)
+    vectors = sentence_vectors(summarizer.model)     # what facts embedded in this process is reused
     with progress.task("summarize", total=len(todo)) as advance:
         for start in range(0, len(todo), CHUNK_EVENTS):
             chunk = todo[start:start + CHUNK_EVENTS]
-            summaries = summarizer.summarize_many(
-                [(event_sentences(db, events[eid]), _fact_support(db, eid)) for eid in chunk])
+            support = _fact_support(db, chunk)
+            sentences = events_sentences(db, [events[eid] for eid in chunk])
+            summaries = summarizer.summarize_many([(s, support.get(eid, {})) for eid, s in zip(chunk, sentences)],
+                                                  encode=vectors)
             # the optional endpoint is called before the write lock is taken
             abstracts = [_rewrite(abstractive, s) if abstractive is not None else None for s in summaries]
             with db.transaction() as conn:       # a chunk and its signatures commit together
                 for eid, summary, abstract in zip(chunk, summaries, abstracts):
-                    _write_summary(conn, db, eid, summary, abstract)
+                    outlets = {a["id"]: a["outlet"] for a in events[eid]}
+                    _write_summary(conn, eid, summary, abstract, outlets)
                     conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature)"
                                  " VALUES ('summaries',?,?)", (eid, signature_of(events[eid], extra)))
             advance(len(chunk))
     return {"events": len(todo), "summaries": db.scalar("SELECT count(DISTINCT event_id) FROM summaries")}
 
 
-def _write_summary(conn: Any, db: Database, event_id: str, summary: list[Any],
-                   abstract: tuple[str | None, str, str | None] | None) -> None:
-    """Replace one event's summary rows (and its abstract when one was made)."""
+def _write_summary(conn: Any, event_id: str, summary: list[Any], abstract: tuple[str | None, str, str | None] | None,
+                   outlets: dict[str, str | None]) -> None:
+    """Replace one event's summary rows (and its abstract when one was made); ``outlets``: article id → outlet."""
     conn.execute("DELETE FROM summaries WHERE event_id = ?", (event_id,))
     conn.executemany("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)",
-                     [(event_id, i, s.text, s.article_id, _outlet(db, s.article_id)) for i, s in enumerate(summary)])
+                     [(event_id, i, s.text, s.article_id, outlets.get(s.article_id)) for i, s in enumerate(summary)])
     if abstract is not None:
         conn.execute("INSERT OR REPLACE INTO abstracts(event_id, text, model, error) VALUES (?,?,?,?)",
                      (event_id, *abstract))
@@ -82,18 +87,18 @@ def _rewrite(abstractive: Any, summary: list[Any]) -> tuple[str | None, str, str
         return None, abstractive.model, str(exc)
 
 
-def _fact_support(db: Database, event_id: str) -> dict[tuple[str, int], tuple[str, int]]:
-    """(article id, sentence start) → (fact id, number of outlets reporting that fact)."""
-    out: dict[tuple[str, int], tuple[str, int]] = {}
-    for r in db.conn.execute("SELECT id, sentences, outlets FROM facts WHERE event_id = ?", (event_id,)):
-        n = len(json.loads(r["outlets"] or "[]"))
-        for s in json.loads(r["sentences"] or "[]"):
-            out[(s["article_id"], int(s.get("start", -1)))] = (r["id"], n)
+def _fact_support(db: Database, event_ids: list[str]) -> dict[str, dict[tuple[str, int], tuple[str, int]]]:
+    """Per event: (article id, sentence start) → (fact id, number of outlets reporting that fact)."""
+    out: dict[str, dict[tuple[str, int], tuple[str, int]]] = {}
+    for i in range(0, len(event_ids), 500):
+        part = event_ids[i:i + 500]
+        sql = f"SELECT event_id, id, sentences, outlets FROM facts WHERE event_id IN ({','.join('?' * len(part))})"
+        for r in db.conn.execute(sql, part):
+            n = len(json.loads(r["outlets"] or "[]"))
+            mine = out.setdefault(r["event_id"], {})
+            for s in json.loads(r["sentences"] or "[]"):
+                mine[(s["article_id"], int(s.get("start", -1)))] = (r["id"], n)
     return out
-
-
-def _outlet(db: Database, article_id: str) -> str | None:
-    return db.scalar("SELECT outlet FROM articles WHERE id = ?", (article_id,))
 
 
 def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:

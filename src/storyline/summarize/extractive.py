@@ -12,8 +12,8 @@ or the same fact) are never picked twice.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -22,6 +22,22 @@ from ..understand.facts import EventSentence, content_words, jaccard
 
 _TERMINATED = re.compile(r"[.!?][\"”’')\]]*\s*$")
 _NOISE = re.compile(r"^(read more|also read|read|related|photo|file photo|comments?|click|subscribe)\b", re.IGNORECASE)
+# a page's date stamp glued to its first sentence (" date 2023-09-10 Indian Prime Minister …")
+_HEADER = re.compile(r"^\s*(?:date\s+\d{4}(?:-\d\d){0,2}|(?:published|updated|posted)\s*:?[^A-Z]*)\s+(?=[A-Z\"“])",
+                     re.IGNORECASE)
+
+
+def clean_sentence(s: EventSentence) -> EventSentence | None:
+    """The sentence without a leading date stamp; None when it is a fragment (opens in lower case or
+    inside a quotation, or has an unclosed quotation mark)."""
+    m = _HEADER.match(s.text)
+    if m:
+        s = replace(s, text=s.text[m.end():], start=s.start + m.end())
+    text = s.text.lstrip()
+    if not text or text[0].islower() or text[0] in ",;:)]”’" or text.count("“") != text.count("”") \
+            or text.count('"') % 2:
+        return None
+    return s
 
 
 @dataclass
@@ -61,13 +77,16 @@ class EventSummarizer:
     def candidates(self, sentences: Sequence[EventSentence], fact_of: dict[tuple[str, int], tuple[str, int]]) -> list[Candidate]:
         """Full sentences of a sensible length; ``fact_of`` maps (article, start) → (fact id, outlets)."""
         out, position = [], {}
-        for s in sentences:
-            pos = position.get(s.article_id, 0)
-            position[s.article_id] = pos + 1
+        for raw in sentences:
+            pos = position.get(raw.article_id, 0)
+            position[raw.article_id] = pos + 1
+            s = clean_sentence(raw)
+            if s is None:
+                continue
             n = len(s.text.split())
             if n < self.min_words or n > self.max_words or not _TERMINATED.search(s.text) or _NOISE.match(s.text):
                 continue
-            fact_id, support = fact_of.get((s.article_id, s.start), (None, 1))
+            fact_id, support = fact_of.get((raw.article_id, raw.start), (None, 1))
             out.append(Candidate(s, pos, support, fact_id))
         return out
 
@@ -86,15 +105,23 @@ class EventSummarizer:
         return [SummarySentence(cands[i].sentence.text, cands[i].sentence.article_id, cands[i].sentence.outlet)
                 for i in chosen]
 
-    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict]]) -> list[list[SummarySentence]]:
-        """Summaries of several events with one encoder call (most events are a single article)."""
-        cands = [self.candidates(sentences, fact_of or {}) for sentences, fact_of in events]
-        texts = [c.sentence.text for group in cands for c in group]
-        if not texts:
-            return [[] for _ in events]
-        from ..represent import get_encoder
+    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict]],
+                       encode: Callable[[Sequence[EventSentence]], np.ndarray] | None = None
+                       ) -> list[list[SummarySentence]]:
+        """Summaries of several events with one encoder call (most events are a single article).
 
-        vectors = get_encoder(self.model).encode(texts)
+        ``encode`` embeds sentences (the build passes a cache the fact alignment filled).
+        """
+        cands = [self.candidates(sentences, fact_of or {}) for sentences, fact_of in events]
+        flat = [c.sentence for group in cands for c in group]
+        if not flat:
+            return [[] for _ in events]
+        if encode is None:
+            from ..represent import get_encoder
+
+            vectors = get_encoder(self.model).encode([s.text for s in flat])
+        else:
+            vectors = encode(flat)
         out, at = [], 0
         for group in cands:
             chosen = self._select(group, vectors[at:at + len(group)]) if group else []

@@ -21,6 +21,8 @@ from .facts import EventSentence, FactAligner
 from .places import assign_places
 from .quotes import QuoteExtractor, SpeakerMention
 
+PLACED = "understand.placed"     # the resolution signature event places were last assigned from
+
 __all__ = ["run", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
            "EventSentence", "extract_mentions"]
 
@@ -33,9 +35,13 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size", "n_process") if k in entity_kw}
     n_new = stage.annotate_new(db, progress, **ner_kw)
     resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
-    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress) \
-        if resolved or n_new else db.scalar("SELECT count(*) FROM quotes")
+    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress)
     n_facts = stage.align_facts(db, FactAligner(**settings.section("facts")), progress)
-    n_places = assign_places(db)
+    # places read resolved PLACE mentions and event membership: both change only with a resolution
+    placed = db.get_state(PLACED)
+    if resolved or placed != db.get_state(stage.RESOLVED):
+        assign_places(db)
+        with db.transaction():
+            db.set_state(PLACED, db.get_state(stage.RESOLVED))
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
-            "quotes": n_quotes, "facts": n_facts, "places": n_places}
+            "quotes": n_quotes, "facts": n_facts, "places": db.scalar("SELECT count(place) FROM events")}

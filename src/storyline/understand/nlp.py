@@ -25,11 +25,26 @@ def load_nlp(model: str | None = None) -> Any:
         raise DependencyError("entities need spaCy: pip install 'storyline[nlp]'") from exc
     name = model or DEFAULT_MODEL
     try:
-        return spacy.load(name, exclude=EXCLUDE)
+        return drop_idle_components(spacy.load(name, exclude=EXCLUDE))
     except OSError:
         if name != DEFAULT_MODEL:
             raise DependencyError(f"cannot load spaCy model {name!r}: give an installed package name or a path")
-    return _load_bundled(spacy)
+    return drop_idle_components(_load_bundled(spacy))
+
+
+def drop_idle_components(nlp: Any) -> Any:
+    """Remove a shared ``tok2vec``/``transformer`` that no kept component listens to.
+
+    In en_core_web_sm (and md, lg) the NER has its own embedding layers; the
+    shared tok2vec feeds only the tagger and parser we exclude, so running it
+    is wasted work: 35-40% of NER time on gva, with identical entities
+    (checked on 200 gva articles, 8,683 spans). A model whose NER listens to
+    the shared layer (a transformer pipeline) keeps it.
+    """
+    for name in ("tok2vec", "transformer"):
+        if name in nlp.pipe_names and not getattr(nlp.get_pipe(name), "listening_components", [None]):
+            nlp.remove_pipe(name)
+    return nlp
 
 
 def _load_bundled(spacy: Any) -> Any:

@@ -53,6 +53,9 @@ US_STATES = {
 }
 
 
+_STATE_KEYS = {v.lower() for v in US_STATES.values()}
+
+
 @dataclass
 class PlaceVotes:
     """Weighted votes for the places of one event, keyed by lower-cased name."""
@@ -70,11 +73,19 @@ class PlaceVotes:
         self.first.setdefault(key, order)
 
     def best(self) -> str | None:
-        """The most voted place (the earliest named on a tie), in its most frequent written form."""
+        """The most voted place (the earliest named on a tie), in its most frequent written form, with
+        the US state the articles name when the place is a town ("Wilkinsburg, Pennsylvania")."""
         if not self.weight:
             return None
         key = max(self.weight, key=lambda k: (self.weight[k], -self.first[k]))
-        return self.shown[key].most_common(1)[0][0]
+        shown = self.shown[key].most_common(1)[0][0]
+        if "," in shown or key in _STATE_KEYS:
+            return shown
+        states = [k for k in self.weight if k in _STATE_KEYS]
+        if states:
+            state = max(states, key=lambda k: (self.weight[k], -self.first[k]))
+            return f"{shown}, {self.shown[state].most_common(1)[0][0]}"
+        return shown
 
 
 def place_key(name: str) -> str:

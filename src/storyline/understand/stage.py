@@ -7,12 +7,13 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..clean.encoding import repair_mojibake
 from ..progress import Progress
 from ..records import Quote
 from ..store import Database
+from .corrections import apply_corrections, corrections
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
 from .nlp import load_nlp, split_sentences
@@ -26,6 +27,9 @@ MAX_CHARS = 100_000     # spaCy's default limit is 1M; news beyond this is a fee
 # tail of comment threads and link lists, which costs NER time and says little.
 MAX_MARGIN_CHARS = 2_000
 _NON_WORD = re.compile(r"\W+")
+ID_CHUNK = 500          # ids per ``IN (...)`` query, well under SQLite's variable limit
+QUOTE_CHUNK = 256       # articles whose quotes are attributed and written per transaction
+FACT_CHUNK = 64         # events whose facts are aligned per encoder call and transaction
 
 
 def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64,
@@ -48,7 +52,7 @@ def annotate_new(db: Database, progress: Progress, model: str | None = None, bat
             docs = list(nlp.pipe(texts + [m.text for m in margins if m.text], batch_size=batch_size,
                                  n_process=n_process))
             margin_docs = iter(docs[len(batch):])
-            rows = [(aid, extract_mentions(doc, aid), split_sentences(text),
+            rows = [(aid, text, extract_mentions(doc, aid), split_sentences(text),
                      margin.mentions(next(margin_docs), aid) if margin.text else [])
                     for (_, aid, text, _), doc, margin in zip(batch, docs, margins)]
             _write_annotations(db, rows, batch[-1][0])
@@ -112,11 +116,12 @@ def _article_batches(db: Database, after: int, size: int) -> Iterator[list[tuple
         after = rows[-1]["seq"]
 
 
-def _write_annotations(db: Database, rows: list[tuple[str, list[RawMention], list[tuple[int, int]],
+def _write_annotations(db: Database, rows: list[tuple[str, str, list[RawMention], list[tuple[int, int]],
                                                       list[RawMention]]], seq: int) -> None:
-    """Replace mentions, sentences and margin mentions of a batch and move the watermark, atomically."""
+    """Replace mentions, sentences and margin mentions of a batch and move the watermark, atomically;
+    the batch's articles are queued for quote attribution in the same transaction."""
     with db.transaction() as conn:
-        for aid, mentions, sentences, margin in rows:
+        for aid, text, mentions, sentences, margin in rows:
             conn.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
             conn.execute("DELETE FROM sentences WHERE article_id = ?", (aid,))
             conn.execute("DELETE FROM margin_mentions WHERE article_id = ?", (aid,))
@@ -127,9 +132,9 @@ def _write_annotations(db: Database, rows: list[tuple[str, list[RawMention], lis
                              " VALUES (?,?,?,?,?,?)",
                              [(aid, m.start, m.end, m.text, m.label, json.dumps(m.roles) if m.roles else None)
                               for m in margin])
-            text = db.scalar("SELECT text FROM articles WHERE id = ?", (aid,)) or ""
             conn.executemany("INSERT INTO sentences(article_id, position, start, end, text) VALUES (?,?,?,?,?)",
                              [(aid, i, a, b, text[a:b]) for i, (a, b) in enumerate(sentences)])
+        conn.executemany("INSERT OR IGNORE INTO quotes_stale(article_id) VALUES (?)", [(r[0],) for r in rows])
         db.set_state(WATERMARK, seq)
 
 
@@ -139,27 +144,45 @@ def event_map(db: Database) -> dict[str, str]:
 
 
 def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False) -> bool:
-    """Re-resolve every mention of the corpus into entities; skipped when nothing changed."""
+    """Re-resolve every mention of the corpus into entities; skipped when nothing changed.
+
+    Resolution stays corpus-wide (a new long name can change what an old short
+    one means), but only what changed is written: mentions whose entity moved,
+    entities whose record changed. Articles whose speakers changed (a mention
+    moved, or its entity's name, type or roles did) are queued for quotes.
+    """
     events = event_map(db)
     n_mentions = db.scalar("SELECT count(*) FROM mentions")
     n_margin = db.scalar("SELECT count(*) FROM margin_mentions")
-    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__], sort_keys=True))
+    fixes = corrections(db)            # the user's merges, splits and renames (understand/corrections.py)
+    signature = _hash(json.dumps([n_mentions, n_margin, sorted(events.items()), resolver.__dict__, fixes],
+                                 sort_keys=True))
     if not force and db.get_state(RESOLVED) == signature:
         return False
-    rows = db.query("SELECT rowid, article_id, start, end, text, label, roles FROM mentions")
+    rows = db.conn.execute("SELECT rowid, article_id, start, end, text, label, roles, entity_id FROM mentions"
+                           ).fetchall()
     mentions = [_raw_mention(r) for r in rows]
-    margin_rows = db.query("SELECT rowid, article_id, start, end, text, label, roles FROM margin_mentions")
+    margin_rows = db.conn.execute("SELECT rowid, article_id, start, end, text, label, roles, entity_id"
+                                  " FROM margin_mentions").fetchall()
     margin = [_raw_mention(r) for r in margin_rows]
     resolver.fit(mentions, events, margin=margin)
+    resolver.entities_ = apply_corrections(resolver.entities_, mentions, fixes)
+    old = {r[0]: tuple(r[1:]) for r in db.conn.execute("SELECT id, name, type, aliases, roles, mentions FROM entities")}
+    new = {e.id: (e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), json.dumps(e.roles, ensure_ascii=False),
+                  e.mentions) for e in resolver.entities_}
+    changed = {eid for eid, rec in new.items() if old.get(eid) != rec}
+    speaker_changed = {eid for eid in changed if eid not in old or old[eid][:2] != new[eid][:2]
+                       or old[eid][3] != new[eid][3]} | (old.keys() - new.keys())
+    moved = [(m.entity_id, r[0]) for m, r in zip(mentions, rows) if m.entity_id != r[7]]
+    stale = {r[1] for m, r in zip(mentions, rows) if m.entity_id != r[7] or m.entity_id in speaker_changed}
     with db.transaction() as conn:
-        conn.execute("DELETE FROM entities")
-        conn.executemany("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES (?,?,?,?,?,?)",
-                         [(e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False),
-                           json.dumps(e.roles, ensure_ascii=False), e.mentions) for e in resolver.entities_])
-        conn.executemany("UPDATE mentions SET entity_id = ? WHERE rowid = ?",
-                         [(m.entity_id, r["rowid"]) for m, r in zip(mentions, rows)])
+        conn.executemany("DELETE FROM entities WHERE id = ?", [(e,) for e in old.keys() - new.keys()])
+        conn.executemany("INSERT OR REPLACE INTO entities(id, name, type, aliases, roles, mentions)"
+                         " VALUES (?,?,?,?,?,?)", [(e, *new[e]) for e in changed])
+        conn.executemany("UPDATE mentions SET entity_id = ? WHERE rowid = ?", moved)
         conn.executemany("UPDATE margin_mentions SET entity_id = ? WHERE rowid = ?",
-                         [(m.entity_id, r["rowid"]) for m, r in zip(margin, margin_rows)])
+                         [(m.entity_id, r[0]) for m, r in zip(margin, margin_rows) if m.entity_id != r[7]])
+        conn.executemany("INSERT OR IGNORE INTO quotes_stale(article_id) VALUES (?)", [(a,) for a in stale])
         db.set_state(RESOLVED, signature)
     return True
 
@@ -174,39 +197,85 @@ def _hash(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def speaker_mentions(db: Database) -> dict[str, list[SpeakerMention]]:
-    """Resolved mentions per article with their entity's name, type and roles."""
+def speaker_mentions(db: Database, article_ids: Sequence[str] | None = None) -> dict[str, list[SpeakerMention]]:
+    """Resolved mentions per article (all, or only of ``article_ids``) with their entity's name, type and roles."""
     out: dict[str, list[SpeakerMention]] = defaultdict(list)
     sql = ("SELECT m.article_id, m.start, m.end, e.id, e.name, e.type, e.roles FROM mentions m"
-           " JOIN entities e ON e.id = m.entity_id ORDER BY m.article_id, m.start")
+           " JOIN entities e ON e.id = m.entity_id")
     roles_cache: dict[str, tuple[str, ...]] = {}
-    for r in db.conn.execute(sql):
+    for r in _rows_for(db, sql, "m.article_id", article_ids, "m.article_id, m.start"):
         roles = roles_cache.setdefault(r[3], tuple(json.loads(r[6]) if r[6] else ()))
         out[r[0]].append(SpeakerMention(r[1], r[2], r[3], r[4], r[5], roles))
     return out
 
 
+def _rows_for(db: Database, sql: str, column: str, ids: Sequence[str] | None, order: str) -> Iterator[Any]:
+    """Rows of ``sql`` (a SELECT without WHERE) for ``column IN ids``, chunked under SQLite's variable
+    limit; every row when ``ids`` is None. Each chunk comes ordered by ``order``."""
+    if ids is None:
+        yield from db.conn.execute(f"{sql} ORDER BY {order}")
+        return
+    ids = list(ids)
+    for i in range(0, len(ids), ID_CHUNK):
+        part = ids[i:i + ID_CHUNK]
+        yield from db.conn.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(part))}) ORDER BY {order}", part)
+
+
 def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress) -> int:
-    """Find and attribute the quotes of every article, group repeats per event, rewrite the table."""
-    mentions = speaker_mentions(db)
-    found: list[Any] = []
-    total = db.scalar("SELECT count(*) FROM articles")
-    with progress.task("quotes", total=total) as advance:
-        for r in db.conn.execute("SELECT id, text, event_id FROM articles ORDER BY seq").fetchall():
-            sentences = [(s[0], s[1]) for s in db.conn.execute(
-                "SELECT start, end FROM sentences WHERE article_id = ? ORDER BY position", (r["id"],))]
-            for q in extractor.extract(r["text"] or "", mentions.get(r["id"], []), sentences or None):
-                rec = Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
-                            q.speaker_entity_id, None, r["event_id"] or r["id"])
-                found.append((rec, q))
-            advance(1)
-    by_event: dict[str, list[Any]] = defaultdict(list)
-    for rec, _ in found:
-        by_event[rec.event_id].append(rec)
-    for quotes in by_event.values():
-        group_quotes(quotes)
+    """Find and attribute the quotes of the articles queued for it, then regroup repeats per event.
+
+    An article is queued when it is first annotated and when resolution changes
+    one of its speakers; an article that moved to another event takes its
+    quotes along. Repeats are regrouped only in the events these touched, in
+    the order a whole-corpus pass would see them, so the result equals one.
+    """
+    stale = [r[0] for r in db.conn.execute(
+        "SELECT s.article_id FROM quotes_stale s JOIN articles a ON a.id = s.article_id ORDER BY a.seq")]
+    _move_quotes(db)
+    with progress.task("quotes", total=len(stale)) as advance:
+        for i in range(0, len(stale), QUOTE_CHUNK):
+            chunk = stale[i:i + QUOTE_CHUNK]
+            _write_quotes(db, chunk, _extract_quotes(db, extractor, chunk))
+            advance(len(chunk))
+    _regroup(db)
+    return int(db.scalar("SELECT count(*) FROM quotes"))
+
+
+def _move_quotes(db: Database) -> None:
+    """Quotes of articles whose event changed follow them; both events are regrouped."""
+    rows = db.conn.execute("SELECT q.id, q.event_id, coalesce(a.event_id, a.id) FROM quotes q"
+                           " JOIN articles a ON a.id = q.article_id"
+                           " WHERE q.event_id IS NOT coalesce(a.event_id, a.id)").fetchall()
+    if not rows:
+        return
     with db.transaction() as conn:
-        conn.execute("DELETE FROM quotes")
+        conn.executemany("UPDATE quotes SET event_id = ? WHERE id = ?", [(r[2], r[0]) for r in rows])
+        conn.executemany("INSERT OR IGNORE INTO quotes_regroup(event_id) VALUES (?)",
+                         [(e,) for r in rows for e in (r[1], r[2]) if e])
+
+
+def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[str]) -> list[tuple[Quote, Any]]:
+    """(record, found quote) for every quote of these articles, from stored sentences and speakers."""
+    mentions = speaker_mentions(db, article_ids)
+    sentences: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for r in _rows_for(db, "SELECT article_id, start, end FROM sentences", "article_id", article_ids,
+                       "article_id, position"):
+        sentences[r[0]].append((r[1], r[2]))
+    found = []
+    for r in _rows_for(db, "SELECT id, text, coalesce(event_id, id) AS event_id, seq FROM articles", "id",
+                       article_ids, "seq"):
+        for q in extractor.extract(r["text"] or "", mentions.get(r["id"], []), sentences.get(r["id"]) or None):
+            found.append((Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
+                                q.speaker_entity_id, quote_id(r["id"], q.start), r["event_id"]), q))
+    return found
+
+
+def _write_quotes(db: Database, article_ids: list[str], found: list[tuple[Quote, Any]]) -> None:
+    """Replace these articles' quotes, dequeue them and queue their old and new events for regrouping."""
+    old_events = [r[0] for r in _rows_for(db, "SELECT DISTINCT event_id FROM quotes", "article_id", article_ids,
+                                          "event_id")]
+    with db.transaction() as conn:
+        conn.executemany("DELETE FROM quotes WHERE article_id = ?", [(a,) for a in article_ids])
         conn.executemany(
             "INSERT OR REPLACE INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id,"
             " event_id, speaker_start, speaker_end, how, confidence, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -214,7 +283,29 @@ def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress
               rec.group_id, rec.event_id, q.speaker_start, q.speaker_end, q.how or None,
               q.confidence if q.speaker_entity_id else 0.0, None if q.speaker_entity_id else q.reason or None)
              for rec, q in found])
-    return len(found)
+        conn.executemany("INSERT OR IGNORE INTO quotes_regroup(event_id) VALUES (?)",
+                         [(e,) for e in {*old_events, *(rec.event_id for rec, _ in found)} if e])
+        conn.executemany("DELETE FROM quotes_stale WHERE article_id = ?", [(a,) for a in article_ids])
+
+
+def _regroup(db: Database) -> None:
+    """Group repeated quotes inside each queued event, quotes in ingest order as one pass reads them."""
+    events = [r[0] for r in db.conn.execute("SELECT event_id FROM quotes_regroup")]
+    for i in range(0, len(events), ID_CHUNK):
+        part = events[i:i + ID_CHUNK]
+        by_event: dict[str, list[Quote]] = defaultdict(list)
+        old: dict[str, str | None] = {}
+        sql = ("SELECT q.id, q.text, q.article_id, q.start, q.end, q.event_id, q.group_id FROM quotes q"
+               " JOIN articles a ON a.id = q.article_id")
+        for r in _rows_for(db, sql, "q.event_id", part, "q.event_id, a.seq, q.start"):
+            by_event[r[5]].append(Quote(r[0], r[1], r[2], r[3], r[4], event_id=r[5]))
+            old[r[0]] = r[6]
+        for quotes in by_event.values():
+            group_quotes(quotes)
+        with db.transaction() as conn:
+            conn.executemany("UPDATE quotes SET group_id = ? WHERE id = ?",
+                             [(q.group_id, q.id) for qs in by_event.values() for q in qs if q.group_id != old[q.id]])
+            conn.executemany("DELETE FROM quotes_regroup WHERE event_id = ?", [(e,) for e in part])
 
 
 def event_articles(db: Database) -> dict[str, list[dict[str, Any]]]:
@@ -250,17 +341,73 @@ def changed_events(db: Database, stage: str, events: dict[str, list[dict[str, An
 
 def event_sentences(db: Database, articles: list[dict[str, Any]]) -> list[EventSentence]:
     """Every stored sentence of these articles, with outlet, publication date and persons named."""
+    return events_sentences(db, [articles])[0]
+
+
+def events_sentences(db: Database, events: Sequence[list[dict[str, Any]]]) -> list[list[EventSentence]]:
+    """The sentences of several events' articles, read in a few queries (not two per article)."""
+    ids = [a["id"] for arts in events for a in arts]
+    persons: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    sql = ("SELECT m.article_id, m.start, m.end, m.entity_id FROM mentions m JOIN entities e ON e.id = m.entity_id"
+           " AND e.type = 'PERSON'")
+    for r in _rows_for(db, sql, "m.article_id", ids, "m.article_id"):
+        persons[r[0]].append((r[1], r[2], r[3]))
+    stored: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for r in _rows_for(db, "SELECT article_id, start, end, text FROM sentences", "article_id", ids,
+                       "article_id, position"):
+        stored[r[0]].append((r[1], r[2], r[3]))
     out = []
-    for a in articles:
-        published = _date(a.get("date"))
-        persons = [(r[0], r[1], r[2]) for r in db.conn.execute(
-            "SELECT m.start, m.end, m.entity_id FROM mentions m JOIN entities e ON e.id = m.entity_id"
-            " WHERE m.article_id = ? AND e.type = 'PERSON'", (a["id"],))]
-        for s in db.conn.execute("SELECT start, end, text FROM sentences WHERE article_id = ? ORDER BY position",
-                                 (a["id"],)):
-            names = frozenset(eid for ms, me, eid in persons if ms >= s[0] and me <= s[1])
-            out.append(EventSentence(a["id"], a.get("outlet") or a["id"], s[2], published, s[0], s[1], names))
+    for arts in events:
+        sentences = []
+        for a in arts:
+            published, mine = _date(a.get("date")), persons.get(a["id"], [])
+            for start, end, text in stored.get(a["id"], []):
+                names = frozenset(eid for ms, me, eid in mine if ms >= start and me <= end)
+                sentences.append(EventSentence(a["id"], a.get("outlet") or a["id"], text, published, start, end,
+                                               names))
+        out.append(sentences)
     return out
+
+
+class SentenceVectors:
+    """Embeddings of stored sentences, made once per process and shared by facts and summaries.
+
+    Both stages embed largely the same sentences of the same events with the
+    same model; a sentence is keyed by (article, start, end), so the second
+    stage reads what the first made. The cache is emptied when it passes
+    ``limit`` rows (about 1 KB each), which bounds memory on large corpora.
+    """
+
+    def __init__(self, model: str | None = None, limit: int = 200_000) -> None:
+        self.model = model
+        self.limit = limit
+        self._rows: dict[tuple[str, int, int], Any] = {}
+
+    def __call__(self, sentences: Sequence[EventSentence]) -> Any:
+        """Unit vectors of ``sentences``, one row each, in order."""
+        import numpy as np
+
+        keys = [(s.article_id, s.start, s.end) for s in sentences]
+        missing = {k: s.text for k, s in zip(keys, sentences) if k not in self._rows}
+        if missing:
+            if len(self._rows) + len(missing) > self.limit:
+                self._rows.clear()
+                missing = {k: s.text for k, s in zip(keys, sentences)}
+            from ..represent import get_encoder
+
+            vectors = get_encoder(self.model).encode(list(missing.values()))
+            self._rows.update(zip(missing, vectors))
+        if not keys:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([self._rows[k] for k in keys])
+
+
+_VECTORS: dict[str | None, SentenceVectors] = {}
+
+
+def sentence_vectors(model: str | None = None) -> SentenceVectors:
+    """The process's one sentence-vector cache for ``model``."""
+    return _VECTORS.setdefault(model, SentenceVectors(model))
 
 
 def _date(value: Any) -> dt.date | None:
@@ -271,22 +418,36 @@ def _date(value: Any) -> dt.date | None:
 
 
 def align_facts(db: Database, aligner: FactAligner, progress: Progress) -> int:
-    """Facts for each event (2+ original articles) whose article set changed."""
+    """Facts for each event (2+ original articles) whose article set changed, a chunk of events per
+    encoder call and per transaction."""
     events = {e: arts for e, arts in event_articles(db).items() if len(arts) >= 2}
     extra = json.dumps(aligner.__dict__, sort_keys=True, default=str)
     todo = changed_events(db, "facts", events, extra)
+    vectors = sentence_vectors(aligner.model)
     with progress.task("facts", total=len(todo)) as advance:
-        for eid in todo:
-            facts = aligner.align(eid, event_sentences(db, events[eid]))
-            with db.transaction() as conn:
-                conn.execute("DELETE FROM facts WHERE event_id = ?", (eid,))
-                conn.executemany(
-                    "INSERT OR REPLACE INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement,"
-                    " agreement) VALUES (?,?,?,?,?,?,?,?)",
-                    [(f.id, eid, f.text, json.dumps(f.sentences, ensure_ascii=False), json.dumps(f.outlets),
-                      int(f.single_outlet), json.dumps(f.disagreement), json.dumps(f.agreement))
-                     for f in facts])
-                conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('facts',?,?)",
-                             (eid, signature_of(events[eid], extra)))
-            advance(1)
+        for i in range(0, len(todo), FACT_CHUNK):
+            chunk = todo[i:i + FACT_CHUNK]
+            cands = [aligner.candidates(s) for s in events_sentences(db, [events[e] for e in chunk])]
+            flat = [s for group in cands for s in group]
+            matrix = vectors(flat) if flat else None
+            found, at = [], 0
+            for eid, group in zip(chunk, cands):
+                found.append(aligner.align(eid, group, matrix[at:at + len(group)]) if group else [])
+                at += len(group)
+            _write_facts(db, chunk, found, [signature_of(events[e], extra) for e in chunk])
+            advance(len(chunk))
     return int(db.scalar("SELECT count(*) FROM facts"))
+
+
+def _write_facts(db: Database, event_ids: list[str], facts: list[list[Any]], signatures: list[str]) -> None:
+    """Replace the facts of these events and record their signatures, in one transaction."""
+    with db.transaction() as conn:
+        conn.executemany("DELETE FROM facts WHERE event_id = ?", [(e,) for e in event_ids])
+        conn.executemany(
+            "INSERT OR REPLACE INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement,"
+            " agreement) VALUES (?,?,?,?,?,?,?,?)",
+            [(f.id, eid, f.text, json.dumps(f.sentences, ensure_ascii=False), json.dumps(f.outlets),
+              int(f.single_outlet), json.dumps(f.disagreement), json.dumps(f.agreement))
+             for eid, found in zip(event_ids, facts) for f in found])
+        conn.executemany("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('facts',?,?)",
+                         list(zip(event_ids, signatures)))

@@ -30,7 +30,8 @@ _SINCE_YEAR = re.compile(r"\b(?:since|in|from|until|till|by|of|during)\s+(?:earl
 _PERCENT = re.compile(_NUM + r"\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|US\$|€|£|₹|Rs\.?|USD|EUR|INR|PKR)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|crore|lakh|m|bn)?",
                     re.IGNORECASE)
-_COUNT = re.compile(r"\b" + _NUM + r"[\s-]+([a-z]{3,})\b", re.IGNORECASE)
+# "COVID-19 pandemic" is no count of pandemics: a number glued to a word by a hyphen is part of a name
+_COUNT = re.compile(r"(?<![A-Za-z]-)\b" + _NUM + r"[\s-]+([a-z]{3,})\b", re.IGNORECASE)
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
 _SKIP_UNITS = {"years", "year", "per", "percent", "of", "and", "the", "to", "in", "on", "at", "for", "or"}
 

@@ -1,7 +1,7 @@
 """The local web app: server-rendered pages and a JSON twin of each under ``/api``.
 
 Routes are thin: each opens the database read-only for the request, calls
-one function of :mod:`storyline.web.queries` and renders a template (or
+one function of :mod:`storyline.views.pages` and renders a template (or
 returns the same dict as JSON). Nothing here writes; WAL lets the app read
 while ``storyline ingest`` or ``build`` writes.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
+from collections.abc import Iterator, Sequence
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -23,7 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import NotFoundError, StoreError
 from ..store import Database
-from . import charts, queries
+from ..summarize.timeline import story_key_dates
+from ..views import pages as queries
+from . import charts
 from .render import make_environment
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -144,7 +147,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
 
     # -- JSON API ---------------------------------------------------------------
     @app.get("/api/stories", tags=["api"], summary="Stories with span, counts and coverage per day")
-    def api_stories(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), sort: str = Query("recent", pattern="^(recent|size)$"),
+    def api_stories(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                    sort: str = Query("recent", pattern="^(recent|size)$"),
                     db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.list_stories(db, page_no, sort)
 
@@ -182,6 +186,7 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, db: Database = Depends(get_db)) -> Response:
         story = queries.get_story(db, story_id)
+        story["key_dates"] = story_key_dates(db, story_id)
         return page(request, "story.html", story=story, timeline=charts.timeline(story["events"]),
                     spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
 

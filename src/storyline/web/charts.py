@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from typing import Any, Sequence
 
-from .queries import parse_date
+from ..views.pages import parse_date
 
 WIDTH = 1000
 LABEL_WIDTH = 300      # px of axis a label card occupies; cards closer than this go to another lane
@@ -60,8 +60,8 @@ def _ticks(lo: dt.date, hi: dt.date, left: float, width: float) -> list[dict[str
 
 def timeline(events: Sequence[dict[str, Any]], width: int = WIDTH) -> dict[str, Any]:
     """Place events on a real time axis, radius by coverage, label cards in non-overlapping lanes."""
-    dated = [(parse_date(e.get("date") or e.get("start")), e) for e in events]
-    dated = sorted(((d, e) for d, e in dated if d), key=lambda p: (p[0], p[1]["id"]))
+    dated = sorted(((d, e) for e in events if (d := parse_date(e.get("date") or e.get("start"))) is not None),
+                   key=lambda p: (p[0], p[1]["id"]))
     undated = [e for e in events if not parse_date(e.get("date") or e.get("start"))]
     if not dated:
         return {"points": [], "ticks": [], "width": width, "height": 0, "undated": undated}
@@ -110,9 +110,9 @@ def gap_label(prev: str | None, cur: str | None) -> str | None:
     if days < 365:
         n = round(days / 30.4)
         return f"{n} month{'s' if n != 1 else ''} later"
-    n = round(days / 365.25, 1)
-    n_txt = f"{n:g}"
-    return f"{n_txt} year{'s' if n != 1 else ''} later"
+    years = round(days / 365.25, 1)
+    n_txt = f"{years:g}"
+    return f"{n_txt} year{'s' if years != 1 else ''} later"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -148,8 +148,7 @@ def _free_lane(lane_end: list[float], x: float, width: int) -> int | None:
 def sparkline(coverage: Sequence[dict[str, Any]], width: int = 220, height: int = 40,
               bins: int = 36) -> dict[str, Any]:
     """Articles per time bin as bars across the coverage's own span (coverage-over-time chart)."""
-    points = [(parse_date(c["date"]), c["n"]) for c in coverage]
-    points = [(d, n) for d, n in points if d]
+    points = [(d, c["n"]) for c in coverage if (d := parse_date(c["date"])) is not None]
     if not points:
         return {"bars": [], "width": width, "height": height}
     lo, hi = min(d for d, _ in points), max(d for d, _ in points)

@@ -1,8 +1,8 @@
-"""Read functions behind every page of the web app and the report.
+"""One story, event, entity or article in full, and search: what every page, the API, the CLI and the report show.
 
 Each function takes a :class:`~storyline.store.Database` (opened read-only by
 the app) and returns plain dicts and lists, so the same data feeds an HTML
-page, its JSON twin under ``/api`` and the static report. Every function
+page, its JSON twin under ``/api``, ``storyline event`` and the static report. Every function
 degrades to empty lists where a later stage (entities, quotes, facts,
 summaries) has not run, and raises :class:`NotFoundError` for unknown ids.
 """
@@ -262,7 +262,7 @@ def event_sources(db: Database, event_id: str) -> list[dict[str, Any]]:
     for art in arts:
         art["href"] = safe_href(art["url"])
         art["copies"] = []
-    originals = []
+    originals: list[dict[str, Any]] = []
     for art in arts:
         parent = by_id.get(art["duplicate_of"] or "")
         (parent["copies"] if parent is not None and parent is not art else originals).append(art)
@@ -284,7 +284,7 @@ def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = 
     """Facts of the event with, per matrix column (outlet or source), the sentence that reports it."""
     column_of = column_of or {}
     facts = []
-    for row in db.query("SELECT id, text, sentences, outlets, single_outlet, disagreement FROM facts"
+    for row in db.query("SELECT id, text, sentences, outlets, single_outlet, disagreement, agreement FROM facts"
                         " WHERE event_id = ? ORDER BY id", (event_id,)):
         cells: dict[str, str] = {}
         for sent in _json_list(row["sentences"]):
@@ -298,9 +298,26 @@ def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = 
         facts.append({"id": row["id"], "text": row["text"], "cells": cells,
                       "outlets": [str(o) for o in _json_list(row["outlets"])],
                       "single_outlet": bool(row["single_outlet"]),
-                      "disagreement": [d if isinstance(d, str) else json.dumps(d, ensure_ascii=False)
-                                       for d in _json_list(row["disagreement"])]})
+                      "sentences": [x for x in _json_list(row["sentences"]) if isinstance(x, dict)],
+                      "agreement": _json_list(row["agreement"]),
+                      "disagreement": _json_list(row["disagreement"]),
+                      "disagreement_text": [describe_values(d) for d in _json_list(row["disagreement"])]})
     return sorted(facts, key=lambda f: -len(f["cells"]))      # the most widely reported facts first
+
+
+def describe_values(item: Any) -> str:
+    """A disagreement as a sentence: "19 (killed): 4 outlets; 20: democracynow.org", never raw JSON."""
+    if not isinstance(item, dict):
+        return str(item)
+    by_value: dict[str, list[str]] = {}
+    for outlet, value in (item.get("values") or {}).items():
+        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+        by_value.setdefault(shown, []).append(str(outlet))
+    about = f" ({item['unit']})" if item.get("unit") else ""
+    parts = [f"{value}{about if n == 0 else ''}: " + (f"{len(outlets)} outlets" if len(outlets) > 2 else
+                                                       ", ".join(sorted(outlets)))
+             for n, (value, outlets) in enumerate(sorted(by_value.items(), key=lambda kv: -len(kv[1])))]
+    return f"{item.get('kind', 'value')} differs — " + "; ".join(parts) if parts else str(item.get("kind", ""))
 
 
 def event_quotes(db: Database, event_id: str) -> list[dict[str, Any]]:
@@ -396,7 +413,8 @@ def get_article(db: Database, article_id: str) -> dict[str, Any]:
 
 def mark_segments(text: str, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cut ``text`` into segments; mention offsets out of range or overlapping an earlier one are skipped."""
-    segments, pos = [], 0
+    segments: list[dict[str, Any]] = []
+    pos = 0
     for m in mentions:
         start, end = m["start"], m["end"]
         if not (isinstance(start, int) and isinstance(end, int)) or start < pos or end <= start or end > len(text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Hashable, Mapping
 
-from ..evaluate.metrics import PRF, b_cubed
+from .metrics import PRF, b_cubed
 
 
 def _f1(p: float, r: float) -> float:

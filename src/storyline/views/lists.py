@@ -1,4 +1,4 @@
-"""Reads over the understanding tables: entities, one entity by name, quotes, an event in full."""
+"""Lists behind the CLI, the Python API and export: events, timelines, stories, entities, quotes."""
 from __future__ import annotations
 
 import json
@@ -6,20 +6,63 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..store import Database
-from .entities import is_variant, name_tokens
+from ..store.articles import rows
+from ..understand.entities import is_variant, name_tokens
 
-
-def _rows(db: Database, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-    return [dict(r) for r in db.query(sql, params)]
+EVENT_COLUMNS = "id, title, date, start, end, place, keywords, n_articles, n_outlets, story_id"
 
 
 def _decode(row: dict[str, Any], *keys: str) -> dict[str, Any]:
-    for key in keys:
+    """JSON columns (``keywords`` by default) decoded in place; NULL becomes an empty list."""
+    for key in keys or ("keywords",):
         if isinstance(row.get(key), str):
             row[key] = json.loads(row[key])
-        elif row.get(key) is None:
+        elif key in row and row[key] is None:
             row[key] = []
     return row
+
+
+def list_events(db: Database, limit: int | None = None) -> list[dict[str, Any]]:
+    """Events in time order (undated last) with their article ids."""
+    sql = f"SELECT {EVENT_COLUMNS} FROM events ORDER BY coalesce(date, '9999'), first_seq, id"
+    out = [_decode(r) for r in rows(db, sql + (f" LIMIT {int(limit)}" if limit else ""))]
+    members: dict[str, list[str]] = {}
+    for r in db.query("SELECT id, event_id FROM articles WHERE event_id IS NOT NULL"
+                      " ORDER BY coalesce(date, '9999'), seq"):
+        members.setdefault(r["event_id"], []).append(r["id"])
+    for event in out:
+        event["article_ids"] = members.get(event["id"], [])
+    return out
+
+
+def timeline(db: Database, story_id: str | None = None) -> list[dict[str, Any]]:
+    """The events of one story (or of every story, or all events when none are built), in time order."""
+    if story_id is not None:
+        if not db.one("SELECT 1 FROM stories WHERE id = ?", (story_id,)) and \
+                not db.one("SELECT 1 FROM events WHERE story_id = ?", (story_id,)):
+            raise NotFoundError(f"no story with id {story_id!r}; `storyline stories` lists them")
+        return [e for e in list_events(db) if e["story_id"] == story_id]
+    return list_events(db)
+
+
+def story_titles(db: Database) -> dict[str, str]:
+    """Story id → title, when stories are built."""
+    return {r["id"]: r["title"] or r["id"] for r in db.query("SELECT id, title FROM stories")}
+
+
+def list_stories(db: Database, limit: int | None = None) -> list[dict[str, Any]]:
+    """Stories, latest activity first: title, span, key names, events in time order, coverage."""
+    rows = db.query("SELECT s.id, s.title, s.start, s.end, s.entities, s.n_events, "
+                    "(SELECT count(*) FROM articles a WHERE a.story_id = s.id) AS n_articles "
+                    "FROM stories s ORDER BY coalesce(s.end, '') DESC, s.id LIMIT ?", (-1 if limit is None else limit,))
+    out = []
+    for row in rows:
+        story = dict(row)
+        story["entities"] = json.loads(story["entities"] or "[]")
+        story["event_ids"] = [r[0] for r in db.query(
+            "SELECT id FROM events WHERE story_id = ? ORDER BY coalesce(start, date, '9999'), first_seq, id", (row["id"],))]
+        out.append(story)
+    return out
 
 
 def list_entities(db: Database, limit: int | None = None, type: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
@@ -31,7 +74,7 @@ def list_entities(db: Database, limit: int | None = None, type: str | None = Non
     if limit:
         sql += " LIMIT ?"
         params += (int(limit),)
-    return [_decode(r, "aliases", "roles") for r in _rows(db, sql, params)]
+    return [_decode(r, "aliases", "roles") for r in rows(db, sql, params)]
 
 
 def find_entity(db: Database, name: str) -> dict[str, Any]:
@@ -78,35 +121,4 @@ def list_quotes(db: Database, speaker: str | None = None, entity_id: str | None 
     if limit:
         sql += " LIMIT ?"
         params += (int(limit),)
-    return _rows(db, sql, params)
-
-
-def event_detail(db: Database, event_id: str) -> dict[str, Any]:
-    """An event (or a lone article) with cited summary, sources, facts × outlets, quotes and entities."""
-    row = db.one("SELECT * FROM events WHERE id = ?", (event_id,))
-    if row is not None:
-        event = _decode(dict(row), "keywords")
-        where, param = "a.event_id = ?", event_id
-    elif db.one("SELECT 1 FROM articles WHERE id = ? AND event_id IS NULL", (event_id,)):
-        event = {"id": event_id, "title": db.scalar("SELECT title FROM articles WHERE id = ?", (event_id,))}
-        where, param = "a.id = ?", event_id
-    else:
-        raise NotFoundError(f"no event with id {event_id!r}")
-    event["sources"] = _rows(db, f"SELECT a.id, a.outlet, a.date, a.title, a.url, a.duplicate_of FROM articles a"
-                                 f" WHERE {where} ORDER BY coalesce(a.date, '9999'), a.seq", (param,))
-    event["summary"] = _rows(db, "SELECT text, article_id, outlet FROM summaries WHERE event_id = ? ORDER BY position",
-                             (event_id,))
-    facts = _rows(db, "SELECT id, text, sentences, outlets, single_outlet, disagreement, agreement FROM facts"
-                      " WHERE event_id = ?", (event_id,))
-    for f in facts:
-        _decode(f, "sentences", "outlets", "disagreement", "agreement")
-        f["single_outlet"] = bool(f["single_outlet"])
-    facts.sort(key=lambda f: (-len(f["outlets"]), f["id"]))
-    event["facts"] = facts
-    event["outlets"] = sorted({o for f in facts for o in f["outlets"]})
-    event["quotes"] = _rows(db, "SELECT id, text, speaker, speaker_entity_id, article_id, group_id FROM quotes"
-                                " WHERE event_id = ? ORDER BY article_id, start", (event_id,))
-    event["entities"] = _rows(db, f"SELECT e.id, e.name, e.type, count(*) AS mentions FROM mentions m"
-                                  f" JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id"
-                                  f" WHERE {where} GROUP BY e.id ORDER BY mentions DESC, e.name", (param,))
-    return event
+    return rows(db, sql, params)
