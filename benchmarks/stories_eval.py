@@ -1,6 +1,7 @@
-"""Print the story table alone: News Story Chains, WikiRef220 and the seeds, ours vs an oracle baseline.
+"""Print the story table alone: NSC, WikiRef220, the seeds, newsdev and t17, ours vs the baselines.
 
-    python benchmarks/stories_eval.py                    # all three
+    python benchmarks/stories_eval.py                    # all five (t17 builds 2,734 articles: long)
+    python benchmarks/stories_eval.py newsdev            # one corpus, with its TF-IDF oracle and BERTopic
     python benchmarks/stories_eval.py wikiref220 --no-baselines
     python benchmarks/stories_eval.py --sweep 0.10,0.14,0.18   # story threshold sweep (tuning record)
 
@@ -19,7 +20,7 @@ import time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-DATASETS = ("news_story_chains", "wikiref220", "seeds")
+DATASETS = ("news_story_chains", "wikiref220", "seeds", "newsdev", "t17")
 
 
 def story_rows(datasets: list[str], baselines: bool) -> list:
@@ -29,7 +30,8 @@ def story_rows(datasets: list[str], baselines: bool) -> list:
 
     ctx = EvalContext(baselines=baselines)
     functions = {"news_story_chains": stories_eval.eval_nsc, "wikiref220": stories_eval.eval_wikiref,
-                 "seeds": stories_eval.eval_seed_stories}
+                 "seeds": stories_eval.eval_seed_stories, "newsdev": stories_eval.eval_newsdev_stories,
+                 "t17": stories_eval.eval_t17_stories}
     rows = []
     for name in datasets:
         rows.extend(functions[name](ctx))

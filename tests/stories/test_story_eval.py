@@ -33,6 +33,25 @@ def wiki_rows():
     return {(r.task, r.method): r for r in eval_wikiref(EvalContext())}
 
 
+@pytest.fixture(scope="module")
+def newsdev_rows():
+    from storyline.evaluate.stories_eval import eval_newsdev_stories
+
+    shared_data("newsdev")
+    return {(r.task, r.method): r for r in eval_newsdev_stories(EvalContext())}
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_newsdev_story_b3_floor(newsdev_rows) -> None:
+    """A regression floor at today's level (0.894, BENCHMARKS.md), not issue 15's target of 0.95, which is not met."""
+    ours = newsdev_rows[("stories", "storyline (default)")]
+    print(f"newsdev stories B3 P={ours.precision} R={ours.recall} F1={ours.f1}")
+    assert ours.f1 >= 0.87
+    for method in ("TF-IDF + agglomerative (oracle)", "BERTopic (defaults)"):
+        assert 0.0 < newsdev_rows[("stories", method)].f1 <= 1.0
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 def test_news_story_chains_pairwise_f1_floor(nsc_rows) -> None:

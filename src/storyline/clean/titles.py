@@ -38,7 +38,7 @@ SLUG_LINE_COVERAGE = 0.7
 MIN_SLUG_WORDS = 3
 # Prefix length under which two words count as the same (slugs truncate: "ukrain"; text inflects: "shooting").
 STEM_CHARS = 5
-TEXT_CONTEXT_CHARS = 5000
+TEXT_CONTEXT_CHARS = 3000     # the top of the page: headline, lead, first paragraphs
 _FILE_SUFFIXES = frozenset({"html", "htm", "shtml", "php", "asp", "aspx", "jsp", "cms", "amp"})
 _BARE_WORDS = re.compile(r"[^\W_]+(?: [^\W_]+)*")     # a slug made into words: no punctuation at all
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -77,11 +77,27 @@ def _same_word(a: str, b: str) -> bool:
         or (len(a) >= 3 and b.startswith(a))
 
 
-def shares_words(words: list[str], vocabulary: set[str]) -> int:
-    """How many of ``words`` the vocabulary holds, up to a shared stem."""
-    stems = {v[:STEM_CHARS] for v in vocabulary if len(v) >= STEM_CHARS}
-    return sum(1 for w in words if w in vocabulary or (len(w) >= STEM_CHARS and w[:STEM_CHARS] in stems)
-               or (len(w) >= 3 and any(v.startswith(w) for v in vocabulary)))
+def shares_words(words: list[str], text: str) -> int:
+    """How many of ``words`` start a word of the lower-case ``text``, up to a shared stem ("ukrain", "shootings")."""
+    return sum(1 for w in words if _starts_a_word(w[:STEM_CHARS] if len(w) >= 3 else w, text))
+
+
+def _starts_a_word(stem: str, text: str) -> bool:
+    """True when ``stem`` occurs in ``text`` at the start of a word (plain string search: no regex per word)."""
+    i = text.find(stem)
+    while i != -1:
+        if i == 0 or not text[i - 1].isalnum():
+            return True
+        i = text.find(stem, i + 1)
+    return False
+
+
+def _keys(word: str) -> tuple[str, ...]:
+    """A word's lower-case form, and that form without apostrophes when it has one (slugs drop them)."""
+    lower = word.lower()
+    if "'" in lower or "’" in lower:
+        return lower, lower.replace("'", "").replace("’", "")
+    return (lower,)
 
 
 def recase_title(title: str, text: str, url: str | None = None) -> str:
@@ -108,32 +124,43 @@ def recase_title(title: str, text: str, url: str | None = None) -> str:
 
 def has_lowered_names(title: str, text: str, min_uses: int = 2) -> bool:
     """True when a word after the first is lower-case in the title but a name in the text (see :func:`_names`)."""
-    names = _names(text[:TEXT_CONTEXT_CHARS], min_uses)
-    return any(w in names for w in _WORD.findall(title)[1:] if w.islower())
+    return bool(_names(text[:TEXT_CONTEXT_CHARS], _lower_words(title)[1:], min_uses))
 
 
-def _names(text: str, min_uses: int = 2) -> dict[str, str]:
-    """Words the text writes capitalised inside sentences ``min_uses`` times and never in lower case: names.
+def _lower_words(title: str) -> list[str]:
+    """The title's words, lower-cased, for the ones written in lower case (others: "")."""
+    return [w if w.islower() else "" for w in _WORD.findall(title)]
 
-    {lower-case form (also without apostrophes): the text's spelling}. One
-    capitalised use proves nothing (a headline, a quoted title); a single
-    lower-case use shows a common word ("police said").
+
+def _names(text: str, words: list[str], min_uses: int = 2) -> dict[str, str]:
+    """Which of ``words`` the text writes capitalised inside sentences ``min_uses`` times and never in lower case.
+
+    {word: the text's spelling}; a slug's "russias" also finds "Russia’s". One
+    capitalised use proves little (a headline, a quoted title); one lower-case
+    use shows a common word ("police said"). One regular expression over the
+    text for the title's few words, not a loop over every word of the text.
     """
+    wanted = sorted({w for w in words if len(w) > 1})
+    if not wanted:
+        return {}
+    spelled = "|".join(re.escape(w[:-1]) + "['’]?s" if w.endswith("s") else re.escape(w) for w in wanted)
     upper: dict[str, Counter[str]] = {}
     lower: set[str] = set()
-    for line in text.splitlines():
-        if _is_title_cased(line):
+    title_cased: dict[int, bool] = {}
+    for match in re.finditer(rf"(?<![^\W_])(?:{spelled})(?![^\W_])", text, re.I):
+        word, start = match.group(0), match.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start not in title_cased:
+            end = text.find("\n", start)
+            title_cased[line_start] = _is_title_cased(text[line_start:end if end != -1 else len(text)])
+        before = text[max(line_start, start - 3):start].strip()
+        if title_cased[line_start] or not before or before[-1] in ".!?:\"“‘•|—–-(":
             continue
-        for match in _WORD.finditer(line):
-            word = match.group(0)
-            before = line[max(0, match.start() - 3):match.start()].strip()
-            if not before or before[-1] in ".!?:\"“‘•|—–-(":
-                continue
-            for key in {word.lower(), re.sub(r"['’]", "", word.lower())}:
-                if word[:1].isupper():
-                    upper.setdefault(key, Counter())[word] += 1
-                else:
-                    lower.add(key)
+        key = word.lower().replace("'", "").replace("’", "") if word.lower() not in wanted else word.lower()
+        if word[:1].isupper():
+            upper.setdefault(key, Counter())[word] += 1
+        else:
+            lower.add(key)
     return {k: c.most_common(1)[0][0] for k, c in upper.items() if k not in lower and sum(c.values()) >= min_uses}
 
 
@@ -164,7 +191,7 @@ def _recase_words(title: str, text: str, slug: bool) -> str:
         casings = {**{k: v for k, v in weak.items() if v[1:] != v[1:].lower()}, **strong}
         words = _join_possessives(title.split(), {**weak, **strong})
     else:
-        casings = _names(text[:TEXT_CONTEXT_CHARS])
+        casings = _names(text[:TEXT_CONTEXT_CHARS], [w.lower().strip(".,:;!?") for w in title.split()])
         words = title.split()
     out = []
     for i, word in enumerate(words):
@@ -219,7 +246,7 @@ def _casings(text: str) -> tuple[dict[str, str], dict[str, str]]:
             word = match.group(0)
             before = line[max(0, match.start() - 3):match.start()].strip()
             at_start = title_cased or not before or before[-1] in ".!?:\"“‘•|"
-            for key in {word.lower(), re.sub(r"['’]", "", word.lower())}:
+            for key in _keys(word):
                 (weak if at_start else inside).setdefault(key, Counter())[word] += 1
     return ({k: c.most_common(1)[0][0] for k, c in inside.items()},
             {k: c.most_common(1)[0][0] for k, c in weak.items()})
@@ -248,13 +275,13 @@ def is_banner(title: str, text: str, url: str | None = None, outlet: str | None 
         return True                                      # "en", "News", "|": no headline
     if _is_site_name(words, url, outlet):
         return True
-    vocabulary = set(content_words(text[:TEXT_CONTEXT_CHARS]))
-    if shares_words(words, vocabulary):
+    body = text[:TEXT_CONTEXT_CHARS].lower()
+    if shares_words(words, body):
         return False
     slug = [w for w in url_slug_words(url) if not w.isdigit()]
     # The URL names this article (its slug is about the text) while the title shares nothing with either.
-    return len(slug) >= MIN_SLUG_WORDS and shares_words(slug, vocabulary) >= 2 \
-        and not shares_words(words, set(slug))
+    return len(slug) >= MIN_SLUG_WORDS and shares_words(slug, body) >= 2 \
+        and not shares_words(words, " ".join(slug))
 
 
 def strip_site_suffix(title: str, url: str | None = None, outlet: str | None = None) -> str:
