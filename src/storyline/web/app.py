@@ -190,6 +190,15 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
         return page(request, "story.html", story=story, timeline=charts.timeline(story["events"]),
                     spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
 
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_index(request: Request, page_no: int = Query(1, alias="page", ge=1), date_from: str = Query("", alias="from"),
+                     date_to: str = Query("", alias="to"), outlet: str = "", entity: str = "",
+                     db: Database = Depends(get_db)) -> Response:
+        from ..views.browse import browse_events
+
+        return page(request, "events_index.html",
+                    **browse_events(db, date_from or None, date_to or None, outlet or None, entity or None, page_no))
+
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, db: Database = Depends(get_db)) -> Response:
         return page(request, "event.html", event=queries.get_event(db, event_id))
