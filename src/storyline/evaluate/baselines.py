@@ -18,15 +18,22 @@ Scorer = Callable[[dict[Hashable, Hashable]], float]
 
 def agglomerative_oracle(distances: np.ndarray, ids: Sequence[str], gold: dict[str, str],
                          thresholds: Sequence[float] | None = None) -> tuple[dict[str, int], float]:
-    """Average-link agglomerative clustering at the threshold that maximises B³-F1 on ``gold``."""
-    from sklearn.cluster import AgglomerativeClustering
+    """Average-link agglomerative clustering at the threshold that maximises B³-F1 on ``gold``.
+
+    The dendrogram is built once (SciPy) and cut at every threshold of the
+    grid: the same clusters as scikit-learn's ``distance_threshold`` per
+    threshold, at one linkage instead of 49 (gva: 2,856 articles).
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
 
     grid = thresholds if thresholds is not None else np.round(np.arange(0.02, 1.0, 0.02), 2)
+    condensed = squareform(np.asarray(distances, dtype=np.float64), checks=False)
+    tree = linkage(condensed, method="average")
     best: tuple[float, float, dict[str, int]] = (-1.0, 0.0, {})
     for threshold in grid:
-        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                        distance_threshold=float(threshold))
-        labels = model.fit_predict(distances)
+        # scikit-learn merges while the linkage distance is < threshold; fcluster keeps <= t
+        labels = fcluster(tree, t=float(np.nextafter(threshold, 0.0)), criterion="distance")
         pred = {i: int(label) for i, label in zip(ids, labels)}
         f1 = b_cubed(pred, gold).f1
         if f1 > best[0]:
@@ -56,15 +63,17 @@ def embedding_agglomerative(embeddings: np.ndarray, ids: Sequence[str], gold: di
     return agglomerative_oracle(cosine_distances(embeddings), ids, gold)
 
 
-def bertopic_default(texts: Sequence[str], embeddings: np.ndarray, ids: Sequence[str]) -> dict[str, str]:
+def bertopic_default(texts: Sequence[str], embeddings: np.ndarray, ids: Sequence[str],
+                     min_topic_size: int = 10) -> dict[str, str]:
     """BERTopic with its defaults on our embeddings; outliers (-1) become singletons.
 
     UMAP gets ``random_state=42`` (all other values are BERTopic's defaults)
-    so the table is reproducible.
+    so the table is reproducible; ``min_topic_size`` 10 is BERTopic's own
+    default, 5 the smaller setting the issue compares with (small events).
     """
     from bertopic import BERTopic
     from umap import UMAP
 
     umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
-    topics, _ = BERTopic(umap_model=umap_model).fit_transform(list(texts), embeddings)
+    topics, _ = BERTopic(umap_model=umap_model, min_topic_size=min_topic_size).fit_transform(list(texts), embeddings)
     return {i: (f"t{t}" if t != -1 else f"outlier-{i}") for i, t in zip(ids, topics)}

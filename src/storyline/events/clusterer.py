@@ -66,6 +66,9 @@ class EventState:
         self.last_position = position
 
 
+CENTRE_PRIOR = 50     # articles: the embedding mean is removed in full only once well past this many
+
+
 def event_id_for(article_id: str) -> str:
     """Stable id of the event an article opens: the same article always opens the same id."""
     return "ev-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
@@ -98,6 +101,16 @@ class EventClusterer:
     events pairwise F1 0.707 → 0.940. A gate on the mixed similarity alone
     (0.4 whatever the signals) cost ECB+ without embeddings 0.921 → 0.833.
 
+    Re-fitted for the static CPU encoder and messy coverage (issue 15;
+    BENCHMARKS.md "Events on messy real coverage", leave-one-corpus-out over
+    ECB+, newsdev and gva): embeddings are centred (the running mean of all
+    vectors seen is removed, like IDF for words), which puts the static
+    model's and MiniLM's cosines on one scale, so one ``embed_floor`` (0.4)
+    serves both; ``neighbor_ratio`` (0.5) lets the neighbourhood adapt to
+    local density (a neighbour counts only at half the closest one's
+    similarity or more), so a one-article incident does not "share
+    neighbours" with every look-alike; ``threshold`` 0.40.
+
     >>> c = EventClusterer(use_embeddings=False)
     >>> _ = c.partial_fit([ArticleItem("a", "Earthquake of magnitude 6.1 hits Lima, Peru."),
     ...                    ArticleItem("b", "A magnitude 6.1 earthquake hit Lima, Peru on Monday.")])
@@ -105,14 +118,14 @@ class EventClusterer:
     True
     """
 
-    def __init__(self, threshold: float = 0.42, word_weight: float = 0.6, embed_weight: float = 0.4,
+    def __init__(self, threshold: float = 0.40, word_weight: float = 0.6, embed_weight: float = 0.4,
                  max_link_weight: float = 0.3, use_embeddings: bool = True, window_days: int = 30,
                  time_scale_days: float = 10.0, time_weight: float = 0.15, top_k: int = 12,
                  max_candidates: int = 40, max_members: int = 100, n_features: int = 2**20,
                  phrase_weight: float = 1.0, lead_weight: float = 2.0, max_active: int = 5000,
                  date_from_text: bool = False, neighbors: int = 10, second_order: float = 1.0,
                  max_universe: int = 4000, word_floor: float = 0.2,
-                 embed_floor: float = 0.7) -> None:
+                 embed_floor: float = 0.4, neighbor_ratio: float = 0.5, center_embeddings: bool = True) -> None:
         self.threshold = threshold
         self.word_weight = word_weight
         self.embed_weight = embed_weight
@@ -134,11 +147,13 @@ class EventClusterer:
         self.max_universe = max_universe
         self.word_floor = word_floor
         self.embed_floor = embed_floor
+        self.neighbor_ratio = neighbor_ratio
+        self.center_embeddings = center_embeddings
         self._check()
 
     def _check(self) -> None:
         """Fail early with the value and the allowed range."""
-        for name in ("threshold", "max_link_weight", "word_floor", "embed_floor"):
+        for name in ("threshold", "max_link_weight", "word_floor", "embed_floor", "neighbor_ratio"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"[events] {name} = {value!r}; allowed 0..1")
@@ -158,6 +173,8 @@ class EventClusterer:
         self.events_: dict[str, EventState] = {}
         self.assignments_: dict[str, str] = {}
         self.position_ = 0
+        self.emb_sum_: np.ndarray | None = None       # running sum of every embedding seen (for centring)
+        self.emb_n_ = 0
         # per-member cache: raw tf row, embedding, date, processing position and neighbour
         # profile (only members of active events are kept)
         self._rows: dict[str, sp.csr_matrix] = {}
@@ -171,10 +188,13 @@ class EventClusterer:
         self.changed_terms_: dict[str, list[int]] = {}
 
     def restore(self, df: np.ndarray, n_docs: int, position: int, events: Sequence[EventState],
-                members: Sequence[ArticleItem]) -> "EventClusterer":
-        """Reload learned state saved earlier (document frequencies, active events and their members)."""
+                members: Sequence[ArticleItem], emb_sum: np.ndarray | None = None,
+                emb_n: int = 0) -> "EventClusterer":
+        """Reload learned state saved earlier (document frequencies, embedding sum, active events and members)."""
         self._init_state()
         self.df_ = df.astype(np.int64)
+        self.emb_sum_ = None if emb_sum is None else np.asarray(emb_sum, dtype=np.float64)
+        self.emb_n_ = int(emb_n)
         self.n_docs_ = int(n_docs)
         self.position_ = int(position)
         self.events_ = {e.id: e for e in events}
@@ -210,6 +230,7 @@ class EventClusterer:
         if self.use_embeddings and any(i.embedding is None for i in items):
             raise ConfigError("use_embeddings is on but some articles have no embedding")
         rows = self._cache_members(items)
+        self._add_embeddings(items)
         self.changed_columns_ = np.unique(rows.indices)
         self.changed_profiles_ = {}
         self.changed_terms_ = {}
@@ -241,6 +262,7 @@ class EventClusterer:
         self._init_state()
         items = [self._with_reference_date(i) for i in batch]
         rows = self.featurizer_.transform([i.text for i in items], [i.title for i in items])
+        self._add_embeddings(items)
         self.df_ += document_frequency(rows, self.n_features)
         self.n_docs_ += len(items)
         self.changed_columns_ = np.unique(rows.indices)
@@ -253,6 +275,34 @@ class EventClusterer:
             self.events_.setdefault(event_id, EventState(event_id)).add(item.id, item.date, self.position_)
             self.assignments_[item.id] = event_id
         return self
+
+    def _add_embeddings(self, items: Sequence[ArticleItem]) -> None:
+        """Add a batch's vectors to the running sum whose mean is removed before comparing (see ``_centred``)."""
+        vectors = [i.embedding for i in items if i.embedding is not None]
+        if not vectors:
+            return
+        total = np.asarray(vectors, dtype=np.float64).sum(axis=0)
+        self.emb_sum_ = total if self.emb_sum_ is None else self.emb_sum_ + total
+        self.emb_n_ += len(vectors)
+
+    def _centred(self, emb: np.ndarray) -> np.ndarray:
+        """Vectors minus the mean of everything seen so far, re-normalised.
+
+        Like IDF for words: what all articles of a corpus share (every
+        shooting report "looks like" a shooting report) stops counting as
+        likeness. A static (model2vec) encoder needs this most: its cosines
+        between unrelated articles of one domain sit near its cosines
+        between reports of one happening.
+        """
+        if not self.center_embeddings or self.emb_sum_ is None or self.emb_n_ < 2:
+            return emb
+        # shrunk towards no centring while few vectors are seen: the mean of five reports of one
+        # happening is that happening, and removing it split the seeds' one event into three
+        shrink = self.emb_n_ / (self.emb_n_ + CENTRE_PRIOR)
+        out = emb - (shrink * self.emb_sum_ / self.emb_n_).astype(np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms
 
     def _with_reference_date(self, item: ArticleItem) -> ArticleItem:
         """An undated article takes the first full date of its lead (dateline/byline) as its time."""
@@ -366,7 +416,7 @@ class _Chunk:
         words = weigh(_stack([c._rows[a] for a in ids]), idf)
         emb = None
         if c.use_embeddings and all(a in c._emb for a in ids):
-            emb = np.stack([c._emb[a] for a in ids])
+            emb = c._centred(np.stack([c._emb[a] for a in ids]))
         weight = c.word_weight + (c.embed_weight if emb is not None else 0.0)
 
         def first(rows: np.ndarray) -> np.ndarray:
@@ -382,16 +432,16 @@ class _Chunk:
         positions = np.asarray([c._pos[a] for a in ids], dtype=np.int64)
         changed = c.changed_profiles_
         for j in range(new.shape[0]):
-            changed[ids[self.n_old + j]] = _nearest(positions, new[j], k)
+            changed[ids[self.n_old + j]] = _nearest(positions, new[j], k, c.neighbor_ratio)
         for i in range(self.n_old):
             cached = c._profiles.get(ids[i])
             if cached is None:       # saved before profiles were kept: take its neighbours in this universe
-                changed[ids[i]] = _nearest(positions, first(np.asarray([i]))[0], k)
+                changed[ids[i]] = _nearest(positions, first(np.asarray([i]))[0], k, c.neighbor_ratio)
                 continue
             column = new[:, i]
             if column.size and (cached[1].size <= k or column.max() >= cached[1].min()):
                 merged = _nearest(np.concatenate([cached[0], positions[self.n_old:]]),
-                                  np.concatenate([cached[1], column]), k)
+                                  np.concatenate([cached[1], column]), k, c.neighbor_ratio)
                 if not np.array_equal(merged[0], cached[0]):
                     changed[ids[i]] = merged
         c._profiles.update(changed)
@@ -469,14 +519,23 @@ def _stack(rows: list[sp.csr_matrix]) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(len(rows), rows[0].shape[1] if rows else 0))
 
 
-def _nearest(positions: np.ndarray, sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Itself and its ``k`` most similar (ties at the cut kept, positive only), as (positions, similarities)."""
+def _nearest(positions: np.ndarray, sims: np.ndarray, k: int, ratio: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Itself and its ``k`` most similar (ties at the cut kept, positive only), as (positions, similarities).
+
+    ``ratio`` > 0 makes the neighbourhood adapt to local density: only
+    neighbours at least ``ratio`` times as similar as the closest other
+    article stay, so an article with one close co-report keeps just that
+    one, and one in a dense event keeps up to ``k``.
+    """
     if sims.size > k + 1:
         cut = -np.partition(-sims, k)[k]
         keep = sims >= cut
     else:
         keep = np.ones(sims.size, dtype=bool)
     keep &= sims > 0
+    if ratio > 0 and np.count_nonzero(keep) > 2:
+        top2 = -np.partition(-sims[keep], 1)[:2]
+        keep &= sims >= min(top2[0], ratio * top2[1])
     order = np.argsort(positions[keep], kind="stable")
     return positions[keep][order], sims[keep][order].astype(np.float32)
 

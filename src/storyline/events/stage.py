@@ -203,7 +203,8 @@ def restore_state(db: Database, clusterer: EventClusterer, since: dt.date | None
     events = _active_states(db, clusterer, since)
     members = _active_members(db, clusterer, events, since)
     events += _original_states(db, chunk, {e.id for e in events})
-    clusterer.restore(df, n_docs, position, events, members)
+    emb_sum, emb_n = (clusterer.emb_sum_, clusterer.emb_n_) if in_sync else _load_emb_sum(db)
+    clusterer.restore(df, n_docs, position, events, members, emb_sum, emb_n)
 
 
 def _original_states(db: Database, chunk: list[ArticleItem], known: set[str]) -> list[EventState]:
@@ -306,6 +307,12 @@ def _model_value(db: Database, key: str, default: Any) -> Any:
     return default if raw is None else json.loads(raw)
 
 
+def _load_emb_sum(db: Database) -> tuple[np.ndarray | None, int]:
+    """The running sum of embeddings and its count (None, 0 for a store that has none yet)."""
+    total = _model_value(db, "emb_sum", None)
+    return (None if total is None else np.asarray(total, dtype=np.float64)), int(_model_value(db, "emb_n", 0))
+
+
 def _load_df(db: Database, size: int) -> np.ndarray:
     """Document frequencies: the ``event_df`` table, or the blob that stores made before it existed."""
     out = np.zeros(size, dtype=np.int64)
@@ -380,6 +387,9 @@ def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]
                      " first_position = min(first_position, excluded.first_position)", sorted(days.items()))
     _set_model(db, "n_docs", json.dumps(clusterer.n_docs_))
     _set_model(db, "position", json.dumps(clusterer.position_))
+    if clusterer.emb_sum_ is not None:
+        _set_model(db, "emb_sum", json.dumps([float(x) for x in clusterer.emb_sum_]))
+        _set_model(db, "emb_n", json.dumps(clusterer.emb_n_))
     return touched
 
 
@@ -430,17 +440,50 @@ def write_event_row(db: Database, event_id: str) -> None:
 
 
 def representative_title(rows: Sequence[Any]) -> str:
-    """The headline of the member closest to the embedding centroid of the first members (else the first titled)."""
+    """The most central real headline of the first members, re-cased; else a lead-made title, else the lead.
+
+    A "real" headline is one the article carried, not one cleaning made
+    from its lead sentence (a title that the text itself starts with) and
+    not a lower-case URL slug: those stand in only when no member has a
+    real one. Central = closest to the embedding centroid of the titled
+    members (the first one when fewer than two have embeddings).
+    """
     titled = [r for r in rows if (r["title"] or "").strip()]
     if not titled:
         return (rows[0]["lead"] or "").strip().split("\n")[0][:120]
-    with_emb = [r for r in titled if r["embedding"]]
+    real = [r for r in titled if not _lead_made(r["title"], r["lead"]) and not _slug_like(r["title"])]
+    chosen = _central(real or titled)
+    return _recased(chosen["title"].strip(), chosen["lead"] or "")
+
+
+def _central(rows: Sequence[Any]) -> Any:
+    with_emb = [r for r in rows if r["embedding"]]
     if len(with_emb) < 2:
-        return titled[0]["title"].strip()
+        return rows[0]
     matrix = np.stack([np.frombuffer(r["embedding"], dtype=np.float16).astype(np.float32) for r in with_emb])
-    centroid = matrix.mean(axis=0)
-    best = int(np.argmax(matrix @ centroid))
-    return with_emb[best]["title"].strip()
+    return with_emb[int(np.argmax(matrix @ matrix.mean(axis=0)))]
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def _lead_made(title: str, lead: str | None) -> bool:
+    """True when the title is the start of the article's own text (cleaning made it from the lead sentence)."""
+    head = _NON_WORD.sub(" ", title.lower()).strip().rstrip("…. ")
+    return bool(head) and _NON_WORD.sub(" ", (lead or "").lower()).strip().startswith(head[:60])
+
+
+def _slug_like(title: str) -> bool:
+    from ..clean.titles import is_slug_like
+
+    return is_slug_like(title)
+
+
+def _recased(title: str, lead: str) -> str:
+    """A lower-case slug-like title takes the casing of the article's own words (``clean.titles``)."""
+    from ..clean.titles import is_slug_like, recase_title
+
+    return recase_title(title, lead) if is_slug_like(title) else title
 
 
 def event_place(leads: Sequence[str]) -> str | None:

@@ -46,7 +46,8 @@ PERSON_TITLES = sorted({
     "eam", "mea", "hm", "union minister", "minister of external affairs", "sgt", "sgt.", "det.", "detective",
     "officer", "sheriff", "trooper", "lt.", "maj.", "adm.", "rev.", "rev", "the rev.", "msgr", "fr.",
     "state secretary", "defense secretary", "defence secretary", "treasury secretary", "councilor",
-    "councillor", "state councilor",
+    "councillor", "state councilor", "sergeant", "gunnery sgt", "gunnery sgt.", "gunnery sergeant", "staff sgt",
+    "staff sgt.", "master sgt", "master sgt.",
 }, key=lambda t: -len(t.split()))
 _TITLE_SET = set(PERSON_TITLES)
 _FUNCTION_WORDS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that", "these",
@@ -156,8 +157,9 @@ def _clean_span(doc: Any, start: int, end: int, label: str, article_id: str, cas
     if "/" in text:             # "Twitter/Name", "Agency/Desk": the name is the last part
         s_char += text.rindex("/") + 1
         text = full[s_char:e_char]
-    if not any(c.isalpha() for c in text) or len(text) < 2 or is_headline_fragment(text):
-        return None
+    if not any(c.isalpha() for c in text) or len(text) < 2 or is_headline_fragment(text) \
+            or re.sub(r"\s+", " ", text.lower()).rstrip(".") in _TITLE_SET | {t.rstrip(".") for t in _TITLE_SET}:
+        return None             # "Sgt." alone: the tagger cut the name off; a title names no one
     if roles and label != "PERSON" and (end - start) <= 4:
         label = "PERSON"        # "Russian FM Lavrov" tagged ORG: a person title says who this is
     return RawMention(article_id, s_char, e_char, text, label, roles)

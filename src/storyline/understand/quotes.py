@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 from ..records import Quote
+from .entities import NOT_PERSONS, name_tokens
 
 SPEECH_VERBS = ("said", "says", "say", "added", "adds", "told", "tells", "stated", "states", "noted", "notes",
                 "remarked", "asserted", "declared", "announced", "explained", "stressed", "emphasised",
@@ -370,7 +371,8 @@ class SyntaxAttributor:
         want = "PERSON" if word in _PERSON_PRONOUNS else "ORG"
         anchor = min(q.start, at)
         earlier = [m for m in self.mentions if m.end <= anchor and m.type == want and not self._inside(m.start)
-                   and anchor - m.end < 600 and not _possessive(self.text, m) and not _is_title(m.name)]
+                   and anchor - m.end < 600 and not _possessive(self.text, m) and not _is_title(m.name)
+                   and " ".join(name_tokens(m.name)) not in NOT_PERSONS]      # "on Twitter" is no antecedent
         if not earlier:
             q.reason = f"no {want.lower()} named before {word!r}"
             return False
@@ -394,8 +396,9 @@ class SyntaxAttributor:
         for found in (titled, named):
             if len({m.entity_id for m in found}) > 1:       # several ministers: the one who has been speaking
                 speaking = [m for m in found if _speaks(self.text, m)]
-                count = Counter(m.entity_id for m in speaking)
-                found = [max(reversed(speaking), key=lambda m: count[m.entity_id])] if speaking else []
+                count = Counter(m.entity_id for m in speaking).most_common(2)
+                clear = count and count[0][1] >= 2 and (len(count) == 1 or count[0][1] > count[1][1])
+                found = [m for m in speaking if m.entity_id == count[0][0]][-1:] if clear else []
                 if not found:
                     q.reason = f"{word!r} fits several names"
                     return False

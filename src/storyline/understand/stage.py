@@ -27,22 +27,25 @@ MAX_CHARS = 100_000     # spaCy's default limit is 1M; news beyond this is a fee
 # tail of comment threads and link lists, which costs NER time and says little.
 MAX_MARGIN_CHARS = 2_000
 _NON_WORD = re.compile(r"\W+")
+AUTO_PROCESS_MIN = 200  # new articles from which a second NER process pays for its start-up
 ID_CHUNK = 500          # ids per ``IN (...)`` query, well under SQLite's variable limit
 QUOTE_CHUNK = 256       # articles whose quotes are attributed and written per transaction
 FACT_CHUNK = 64         # events whose facts are aligned per encoder call and transaction
 
 
 def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64,
-                 n_process: int = 1) -> int:
+                 n_process: int | None = None) -> int:
     """NER mentions and sentence spans for articles past the watermark, one transaction per batch.
 
     The margin of each article (raw lines the cleaner removed) goes through the
     same NER in the same stream; its names are kept apart as margin mentions.
+    ``n_process`` None picks :func:`auto_processes`.
     """
     last = int(db.get_state(WATERMARK, 0) or 0)
     total = db.scalar("SELECT count(*) FROM articles WHERE seq > ?", (last,))
     if not total:
         return 0
+    n_process = auto_processes(total) if n_process is None else max(1, int(n_process))
     nlp = load_nlp(model)
     done = 0
     with progress.task("entities", total=total) as advance:
@@ -59,6 +62,16 @@ def annotate_new(db: Database, progress: Progress, model: str | None = None, bat
             done += len(batch)
             advance(len(batch))
     return done
+
+
+def auto_processes(n_articles: int) -> int:
+    """spaCy worker processes for NER: two on a machine with two or more cores once the batch pays
+    for a second model load. Measured on 300 gva articles (2 shared cores): CPU 11.1 → 11.8 s (+6%,
+    the worker's model load and doc transfer included), the same entities, wall 108 → 76 s under a
+    load average of 17; on idle cores the wall time approaches half."""
+    import os
+
+    return 2 if (os.cpu_count() or 1) >= 2 and n_articles >= AUTO_PROCESS_MIN else 1
 
 
 class Margin:
