@@ -31,6 +31,7 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     options = settings.section("summarize")
     abstractive = _abstractive(options)
     summarizer = EventSummarizer(**options)
+    summarizer.model = settings.get("embed", "model")
     events = event_articles(db)
     extra = json.dumps(summarizer.__dict__, sort_keys=True, default=str)
     todo = changed_events(db, "summaries", events, extra)

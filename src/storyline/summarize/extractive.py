@@ -58,8 +58,8 @@ class EventSummarizer:
 
     def __init__(self, min_sentences: int = 3, max_sentences: int = 5, lambda_: float = 0.7,
                  support_weight: float = 0.3, lead_weight: float = 0.1, new_source_bonus: float = 0.1,
-                 max_similarity: float = 0.8, max_overlap: float = 0.6, min_words: int = 6, max_words: int = 70,
-                 model: str | None = None) -> None:
+                 max_similarity: float = 0.8, max_overlap: float = 0.6, min_words: int = 6,
+                 max_words: int = 70) -> None:
         if not 1 <= min_sentences <= max_sentences:
             raise ValueError(f"need 1 <= min_sentences <= max_sentences, got {min_sentences}, {max_sentences}")
         self.min_sentences = min_sentences
@@ -72,7 +72,7 @@ class EventSummarizer:
         self.max_overlap = max_overlap
         self.min_words = min_words
         self.max_words = max_words
-        self.model = model
+        self.model: str | None = None      # the [embed] model (one section names it); the stage sets it
 
     def candidates(self, sentences: Sequence[EventSentence], fact_of: dict[tuple[str, int], tuple[str, int]]) -> list[Candidate]:
         """Full sentences of a sensible length; ``fact_of`` maps (article, start) → (fact id, outlets)."""

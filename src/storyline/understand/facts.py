@@ -70,13 +70,13 @@ class FactAligner:
     """
 
     def __init__(self, threshold: float = 0.75, lexical_weight: float = 0.3, value_bonus: float = 0.15,
-                 min_words: int = 6, max_sentences: int = 80, model: str | None = None) -> None:
+                 min_words: int = 6, max_sentences: int = 80) -> None:
         self.threshold = threshold
         self.lexical_weight = lexical_weight
         self.value_bonus = value_bonus
         self.min_words = min_words
         self.max_sentences = max_sentences
-        self.model = model
+        self.model: str | None = None      # the [embed] model (one section names it); the stage sets it
 
     def candidates(self, sentences: Sequence[EventSentence]) -> list[EventSentence]:
         """Sentences long enough to state a fact, the first ``max_sentences`` of each article."""
