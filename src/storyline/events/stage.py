@@ -26,7 +26,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .clusterer import ArticleItem, EventClusterer, EventState
 from .dating import event_dates, happened_date
-from .features import CALENDAR, STOP, keywords
+from .features import CALENDAR, keywords, stop_words
 
 PLACE_RE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+[ \t]?){1,3})")
 DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,30}?)\s*(?::|—|–|\s-\s)", re.M)
@@ -492,7 +492,7 @@ def event_place(leads: Sequence[str]) -> str | None:
     for lead in leads:
         for m in PLACE_RE.finditer(lead):
             name = re.split(r"['’]s\s+", m.group(1).strip())[-1]
-            words = [w for w in name.split() if w.lower() not in STOP and w.lower() not in CALENDAR]
+            words = [w for w in name.split() if w.lower() not in stop_words() and w.lower() not in CALENDAR]
             if words:
                 cited[" ".join(words).title()] += 2
         for m in DATELINE_RE.finditer(lead):
