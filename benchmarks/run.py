@@ -330,7 +330,7 @@ def main() -> None:
     args.stages = [s for s in STAGES if s in args.stages]
     sizes = args.n or [10_000]
     rows = [run_one(n, args) for n in sizes]
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     text = "\n".join([f"### {when}: `{command}`", "", f"Machine: {machine()}.", "",
                       table(rows, args.stages), ""] + [f"- {v}" for v in verdicts(rows)])

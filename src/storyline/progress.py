@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from typing import Iterator, Protocol
+from collections.abc import Iterator
+from typing import Protocol
 
 
 class Advance(Protocol):
@@ -30,7 +31,7 @@ class Progress:
         self.plain = enabled is None and not on_terminal
         self._rich = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,

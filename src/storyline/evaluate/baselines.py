@@ -7,7 +7,7 @@ the same embeddings we use.
 """
 from __future__ import annotations
 
-from typing import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 

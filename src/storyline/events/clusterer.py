@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -189,7 +189,7 @@ class EventClusterer:
 
     def restore(self, df: np.ndarray, n_docs: int, position: int, events: Sequence[EventState],
                 members: Sequence[ArticleItem], emb_sum: np.ndarray | None = None,
-                emb_n: int = 0) -> "EventClusterer":
+                emb_n: int = 0) -> EventClusterer:
         """Reload learned state saved earlier (document frequencies, embedding sum, active events and members)."""
         self._init_state()
         self.df_ = df.astype(np.int64)
@@ -221,7 +221,7 @@ class EventClusterer:
         return rows
 
     # -- fitting --------------------------------------------------------
-    def partial_fit(self, batch: Sequence[ArticleItem]) -> "EventClusterer":
+    def partial_fit(self, batch: Sequence[ArticleItem]) -> EventClusterer:
         """Assign every article of ``batch`` (in the order given) to an event; returns self."""
         self._init_state()
         if not batch:
@@ -251,7 +251,7 @@ class EventClusterer:
         self._evict()
         return self
 
-    def adopt(self, batch: Sequence[ArticleItem], labels: dict[str, str]) -> "EventClusterer":
+    def adopt(self, batch: Sequence[ArticleItem], labels: dict[str, str]) -> EventClusterer:
         """Record assignments decided elsewhere (windows clustered on Dask workers) as ``partial_fit`` would.
 
         Document frequencies, positions, top terms and event dates advance
@@ -313,7 +313,7 @@ class EventClusterer:
             return item
         return ArticleItem(item.id, item.text, item.title, when, item.embedding, item.duplicate_of)
 
-    def _assign(self, item: ArticleItem, chunk: "_Chunk", k: int) -> str:
+    def _assign(self, item: ArticleItem, chunk: _Chunk, k: int) -> str:
         """The event this article joins: its original's, the best candidate above threshold, or a new one."""
         if item.duplicate_of and item.duplicate_of in self.assignments_:
             return self.assignments_[item.duplicate_of]

@@ -14,7 +14,7 @@ import re
 import zlib
 from collections import Counter
 from functools import lru_cache
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp

@@ -16,7 +16,8 @@ import json
 import re
 import zlib
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def cluster_windows(executor: Any, items: Sequence[Any], clusterer_options: dict[str, Any] | None = None,

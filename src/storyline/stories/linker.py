@@ -22,7 +22,7 @@ an event is scored against a bounded set of stories, never all of them.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 

@@ -20,7 +20,8 @@ import re
 import sqlite3
 import zlib
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
 
 # -- document frequencies -------------------------------------------------------------------------
 
-def update_document_frequencies(db: Database, featurizer: Any, cache: "TermCache") -> tuple[np.ndarray, int]:
+def update_document_frequencies(db: Database, featurizer: Any, cache: TermCache) -> tuple[np.ndarray, int]:
     """Add every article stored since the last build (copies once) to the running DF counts."""
     df, n_docs, done = _load_df(db, featurizer.n_features)
     while rows := db.query("SELECT seq, id, title, text FROM articles WHERE seq > ? AND duplicate_of IS NULL "

@@ -10,7 +10,7 @@ is gone), never an error in a build.
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import InputError, NotFoundError
 from ..records import Entity

@@ -22,7 +22,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..records import Entity
 
@@ -44,7 +45,7 @@ PERSON_TITLES = sorted({
     "sir", "lord", "lady", "pope", "cardinal", "bishop", "imam", "rabbi", "coach", "mp", "mla", "dcp", "sp",
     "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
     "eam", "mea", "hm", "union minister", "minister of external affairs", "sgt", "sgt.", "det.", "detective",
-    "officer", "sheriff", "trooper", "lt.", "maj.", "adm.", "rev.", "rev", "the rev.", "msgr", "fr.",
+    "officer", "sheriff", "trooper", "maj.", "adm.", "rev.", "rev", "the rev.", "msgr", "fr.",
     "state secretary", "defense secretary", "defence secretary", "treasury secretary", "councilor",
     "councillor", "state councilor", "sergeant", "gunnery sgt", "gunnery sgt.", "gunnery sergeant", "staff sgt",
     "staff sgt.", "master sgt", "master sgt.",
@@ -442,7 +443,7 @@ class EntityResolver:
         self.corpus_fallback = corpus_fallback
 
     def fit(self, mentions: Sequence[RawMention], event_of: dict[str, str] | None = None,
-            margin: Sequence[RawMention] = ()) -> "EntityResolver":
+            margin: Sequence[RawMention] = ()) -> EntityResolver:
         """Cluster ``mentions`` into entities; sets ``entities_`` and each mention's ``entity_id``.
 
         ``margin`` mentions (names in captions, credits and bylines the cleaner

@@ -23,7 +23,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..records import Quote
 from .entities import NOT_PERSONS, name_tokens

@@ -7,7 +7,8 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ..clean.encoding import repair_mojibake
 from ..progress import Progress
