@@ -155,7 +155,7 @@ class FactAligner:
                     parent[find(j)] = find(i)
         # a shared specific value (a year, a percentage, a sum) links without the mutual-best test:
         # compound sentences state several facts, and the value says which one two sentences share
-        for i, j in zip(*np.nonzero(np.triu(anchored & (scores >= self.threshold), 1))):
+        for i, j in zip(*np.nonzero(np.triu(anchored & (scores >= self.threshold), 1)), strict=True):
             if sents[i].article_id != sents[j].article_id:
                 parent[find(int(j))] = find(int(i))
         groups: dict[int, list[int]] = {}
@@ -167,7 +167,7 @@ class FactAligner:
         """A fact from linked sentences: medoid as its text, outlets, single-outlet flag, value checks."""
         medoid = group[int(np.argmax(scores.sum(axis=1)))] if len(group) > 1 else group[0]
         outlets = sorted({s.outlet for s in group})
-        by_outlet: dict[str, set] = {}
+        by_outlet: dict[str, set[tuple[str, str, float]]] = {}
         for s in group:
             by_outlet.setdefault(s.outlet, set()).update(extract_values(s.text, s.published))
         agree, disagree = compare_values(by_outlet)

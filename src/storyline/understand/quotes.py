@@ -261,9 +261,9 @@ class SyntaxAttributor:
         """Parse each quote's sentence once and attribute the quotes in reading order."""
         frames = [_sentence_around(self.sentences, q.start, q.end) for q in self.quotes]
         unique = sorted(set(frames))
-        docs = dict(zip(unique, self.nlp.pipe(self.text[a:b] for a, b in unique)))
+        docs = dict(zip(unique, self.nlp.pipe(self.text[a:b] for a, b in unique), strict=True))
         previous: FoundQuote | None = None
-        for q, frame in zip(self.quotes, frames):
+        for q, frame in zip(self.quotes, frames, strict=True):
             self.attribute(q, frame, docs[frame], previous)
             if q.speaker_entity_id:
                 q.confidence = _CONFIDENCE.get(q.how, 0.6)
