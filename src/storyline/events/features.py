@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
@@ -129,10 +129,10 @@ class ArticleFeaturizer:
         self.lead_weight = lead_weight
         self.lead_chars = lead_chars
 
-    def term_counts(self, text: str, title: str | None = None) -> Counter[str]:
+    def term_counts(self, text: str, title: str | None = None) -> dict[str, float]:
         """Weighted counts of words and named phrases (prefixed ``n:``) of one article."""
         lead = ((title or "") + " " + text[: self.lead_chars]).strip()
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = defaultdict(float)     # weights are fractional
         for part, weight in ((text, 1.0), (lead, self.lead_weight)):
             if weight <= 0:
                 continue
@@ -145,8 +145,10 @@ class ArticleFeaturizer:
     def transform(self, texts: Sequence[str], titles: Sequence[str | None] | None = None) -> sp.csr_matrix:
         """Sublinear-tf rows (1 + log tf), not yet IDF-weighted."""
         titles = titles if titles is not None else [None] * len(texts)
-        indptr, indices, data = [0], [], []
-        for text, title in zip(texts, titles):
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for text, title in zip(texts, titles, strict=True):
             row: dict[int, float] = {}
             for term, count in self.term_counts(text, title).items():
                 col = term_column(term, self.n_features)

@@ -175,7 +175,7 @@ def embed_items(items: list[ArticleItem], encoder: Any) -> None:
     """Embed title + lead, rounded to float16 as stored, so reloaded state equals in-memory state."""
     texts = [((i.title or "") + ". " + i.text)[:EMBED_LEAD_CHARS] for i in items]
     vectors = encoder.encode(texts).astype(np.float16).astype(np.float32)
-    for item, vector in zip(items, vectors):
+    for item, vector in zip(items, vectors, strict=True):
         item.embedding = vector
 
 
@@ -232,7 +232,8 @@ def _original_states(db: Database, chunk: list[ArticleItem], known: set[str]) ->
 
 def _active_states(db: Database, clusterer: EventClusterer, since: dt.date | None) -> list[EventState]:
     if since is None:
-        sql, params = "SELECT * FROM event_state ORDER BY last_position DESC LIMIT ?", (clusterer.max_active,)
+        params: tuple[str | int, ...] = (clusterer.max_active,)
+        sql = "SELECT * FROM event_state ORDER BY last_position DESC LIMIT ?"
     else:
         horizon = (since - dt.timedelta(days=clusterer.window_days)).isoformat()
         sql = ("SELECT * FROM (SELECT * FROM event_state WHERE last >= ? UNION ALL"
@@ -277,14 +278,16 @@ def _active_members(db: Database, clusterer: EventClusterer, events: list[EventS
         for article_id in reversed(event.members):
             if article_id in cached:
                 continue
-            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile, ea.terms FROM articles a"
-                         " JOIN event_assignments ea ON ea.article_id = a.id WHERE a.id = ?", (article_id,))
+            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile, ea.terms"
+                         " FROM articles a JOIN event_assignments ea ON ea.article_id = a.id WHERE a.id = ?",
+                         (article_id,))
             if row is None:
                 continue
             emb = np.frombuffer(row["embedding"], dtype=np.float16).astype(np.float32) if row["embedding"] else None
             items.append(ArticleItem(article_id, row["text"], row["title"], _date(row["date"]), emb,
                                      position=row["position"], profile=unpack_profile(row["profile"]),
-                                     terms=np.frombuffer(row["terms"], dtype=np.int64).tolist() if row["terms"] else None))
+                                     terms=(np.frombuffer(row["terms"], dtype=np.int64).tolist()
+                                            if row["terms"] else None)))
     return items
 
 
@@ -332,7 +335,7 @@ def _save_df(db: Database, clusterer: EventClusterer) -> None:
         cols = np.nonzero(clusterer.df_)[0]
         db.conn.execute("DELETE FROM event_model WHERE key = 'df'")
     db.conn.executemany("INSERT INTO event_df(col, n) VALUES (?, ?) ON CONFLICT(col) DO UPDATE SET n = excluded.n",
-                        zip(cols.tolist(), clusterer.df_[cols].tolist()))
+                        zip(cols.tolist(), clusterer.df_[cols].tolist(), strict=True))
 
 
 def _model_array(db: Database, key: str, size: int) -> np.ndarray:
@@ -370,7 +373,8 @@ def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]
     conn.executemany("UPDATE event_assignments SET profile = ? WHERE article_id = ?",
                      [(pack_profile(p), a) for a, p in sorted(clusterer.changed_profiles_.items())])
     conn.executemany("UPDATE event_assignments SET terms = ? WHERE article_id = ?",
-                     [(np.asarray(t, dtype=np.int64).tobytes(), a) for a, t in sorted(clusterer.changed_terms_.items())])
+                     [(np.asarray(t, dtype=np.int64).tobytes(), a)
+                      for a, t in sorted(clusterer.changed_terms_.items())])
     for event_id in sorted(touched):
         state = clusterer.events_[event_id]
         conn.execute("INSERT INTO event_state(event_id, first, last, last_position) VALUES (?,?,?,?)"
