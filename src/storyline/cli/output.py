@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
         table.add_column(col, overflow="fold")
     for row in rows:
         table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
-    Console(width=160 if not click.get_text_stream("stdout").isatty() else None).print(table)
+    Console(width=160 if not sys.stdout.isatty() else None).print(table)
 
 
 def emit_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], as_json: bool) -> None:

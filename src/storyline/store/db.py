@@ -183,7 +183,8 @@ class Database:
         return self.conn.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()   # row_factory is sqlite3.Row
+        return row
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -201,7 +202,8 @@ class Database:
                           (key, json.dumps(value)))
 
     def integrity_ok(self) -> bool:
-        return self.scalar("PRAGMA integrity_check") == "ok"
+        result: object = self.scalar("PRAGMA integrity_check")
+        return result == "ok"
 
     def close(self) -> None:
         self.conn.close()

@@ -110,7 +110,8 @@ def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:
 
 def event_one_liner(db: Database, event_id: str, limit: int = 160) -> str | None:
     """One line for a timeline: the event's first summary sentence, cut at ``limit`` characters."""
-    text = db.scalar("SELECT text FROM summaries WHERE event_id = ? ORDER BY position LIMIT 1", (event_id,))
+    text: str | None = db.scalar("SELECT text FROM summaries WHERE event_id = ? ORDER BY position LIMIT 1",
+                                 (event_id,))
     if not text:
         return None
     return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
