@@ -72,7 +72,7 @@ def main() -> None:
 
     dates: dict[str, Scores] = {}
     for values in itertools.product(*DATE_GRID.values()):
-        params = dict(zip(DATE_GRID, values))
+        params = dict(zip(DATE_GRID, values, strict=True))
         dates[repr(params)] = date_only(topics, params)
         print(f"dates {params}: date F1 {date_f1([s for v in dates[repr(params)].values() for s in v]):.4f}")
     held, choice = loto(dates, date_f1)

@@ -41,12 +41,12 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
             chunk = todo[start:start + CHUNK_EVENTS]
             support = _fact_support(db, chunk)
             sentences = events_sentences(db, [events[eid] for eid in chunk])
-            summaries = summarizer.summarize_many([(s, support.get(eid, {})) for eid, s in zip(chunk, sentences)],
-                                                  encode=vectors)
+            inputs = [(s, support.get(eid, {})) for eid, s in zip(chunk, sentences, strict=True)]
+            summaries = summarizer.summarize_many(inputs, encode=vectors)
             # the optional endpoint is called before the write lock is taken
             abstracts = [_rewrite(abstractive, s) if abstractive is not None else None for s in summaries]
             with db.transaction() as conn:       # a chunk and its signatures commit together
-                for eid, summary, abstract in zip(chunk, summaries, abstracts):
+                for eid, summary, abstract in zip(chunk, summaries, abstracts, strict=True):
                     outlets = {a["id"]: a["outlet"] for a in events[eid]}
                     _write_summary(conn, eid, summary, abstract, outlets)
                     conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature)"

@@ -161,7 +161,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     def api_event(event_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_event(db, event_id)
 
-    @app.get("/api/entities/{entity_id:path}", tags=["api"], summary="One entity: aliases, events, quotes, mentions per month")
+    @app.get("/api/entities/{entity_id:path}", tags=["api"],
+             summary="One entity: aliases, events, quotes, mentions per month")
     def api_entity(entity_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_entity(db, entity_id)
 
@@ -177,7 +178,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     # -- pages ------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
-                     sort: str = Query("recent", pattern="^(recent|size)$"), db: Database = Depends(get_db)) -> Response:
+                     sort: str = Query("recent", pattern="^(recent|size)$"),
+                     db: Database = Depends(get_db)) -> Response:
         data = queries.list_stories(db, page_no, sort)
         for story in data["stories"]:
             story["spark"] = charts.sparkline(story["coverage"])
@@ -191,9 +193,9 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
                     spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_index(request: Request, page_no: int = Query(1, alias="page", ge=1), date_from: str = Query("", alias="from"),
-                     date_to: str = Query("", alias="to"), outlet: str = "", entity: str = "",
-                     db: Database = Depends(get_db)) -> Response:
+    def events_index(request: Request, page_no: int = Query(1, alias="page", ge=1),
+                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"),
+                     outlet: str = "", entity: str = "", db: Database = Depends(get_db)) -> Response:
         from ..views.browse import browse_events
 
         return page(request, "events_index.html",
