@@ -60,7 +60,7 @@ def run_ours(pages: list[str], urls: list[str], clean: bool, workers: int) -> tu
     In one process the CPU time is the honest speed: on a shared machine the
     wall time also measures the neighbours' load.
     """
-    jobs = [(h, u, clean) for h, u in zip(pages, urls)]
+    jobs = [(h, u, clean) for h, u in zip(pages, urls, strict=True)]
     _extract(jobs[0])                                    # import/warm-up outside the clock
     if workers <= 1:
         cpu, wall = time.process_time(), time.perf_counter()
@@ -78,7 +78,7 @@ def score_ours(data: Path = DEFAULT_DATA, clean: bool = True) -> dict[str, float
     gold = load_gold(data)
     ids = sorted(gold)
     texts, _, _ = run_ours(load_pages(data, ids), [gold[i].get("url") for i in ids], clean, 1)
-    return score_pages((gold[i]["articleBody"], t) for i, t in zip(ids, texts))
+    return score_pages((gold[i]["articleBody"], t) for i, t in zip(ids, texts, strict=True))
 
 
 def print_row(name: str, s: dict[str, float], extra: str = "") -> None:
@@ -106,7 +106,7 @@ def main() -> None:
     urls = [gold[i].get("url") for i in ids]
     for clean in (False, True):
         texts, cpu, wall = run_ours(pages, urls, clean, 1)
-        s = score_pages((gold[i]["articleBody"], t) for i, t in zip(ids, texts))
+        s = score_pages((gold[i]["articleBody"], t) for i, t in zip(ids, texts, strict=True))
         label = "storyline extract_html" + ("" if clean else " (no line cleaning)")
         print_row(label, s, f"{len(ids) / cpu:.0f} p/CPU-s, {len(ids) / wall:.0f} p/s")
     if args.workers > 1:

@@ -50,7 +50,7 @@ def report_dates(records: list[dict[str, Any]], keep_date: bool) -> None:
     started = time.perf_counter()
     articles = [clean(record, keep_date) for record in records]
     elapsed = time.perf_counter() - started
-    for record, article in zip(records, articles):
+    for record, article in zip(records, articles, strict=True):
         ours = article.date_source if article and article.date else "none"
         sources[ours] += 1
         gold_source = record.get("date_source") or "none"

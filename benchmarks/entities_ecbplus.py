@@ -125,7 +125,7 @@ def resolve(mentions: list[GoldMention], use_events: bool, **options: bool) -> d
         raws.append(RawMention(m.doc, m.start + shift, m.end, name or m.text, m.label, roles))
     event_of = {m.doc: m.subtopic for m in mentions} if use_events else None
     EntityResolver(**options).fit(raws, event_of)
-    return {m.key: (r.entity_id or f"none:{m.key}") for m, r in zip(mentions, raws)}
+    return {m.key: (r.entity_id or f"none:{m.key}") for m, r in zip(mentions, raws, strict=True)}
 
 
 def exact_match(mentions: list[GoldMention]) -> dict[str, str]:

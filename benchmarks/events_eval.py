@@ -26,7 +26,7 @@ def main(argv: list[str]) -> None:
     start = time.perf_counter()
     rows = run_evaluations(datasets, EvalContext(baselines=baselines))
     print(f"command: python benchmarks/events_eval.py {' '.join(argv)}".rstrip())
-    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, wall {time.perf_counter() - start:.0f} s")
+    print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, wall {time.perf_counter() - start:.0f} s")
     print(format_table(rows))
 
 

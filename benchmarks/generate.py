@@ -48,7 +48,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 START = dt.date(2019, 1, 1)

@@ -24,7 +24,7 @@ def texts(n: int) -> list[str]:
     from storyline.understand.stage import MAX_CHARS
 
     with DATA.open(encoding="utf-8") as fh:
-        return [json.loads(line)["text"][:MAX_CHARS] for _, line in zip(range(n), fh)]
+        return [json.loads(line)["text"][:MAX_CHARS] for _, line in zip(range(n), fh, strict=False)]
 
 
 def cpu() -> float:

@@ -104,7 +104,7 @@ def gold_event_places(data: Path = DATA) -> tuple[int, int]:
     for order, (eid, members) in enumerate(sorted(events.items())):
         votes = PlaceVotes()
         texts = [a["text"][:LEAD_CHARS * 2] for a in members]
-        for text, doc in zip(texts, nlp.pipe(texts)):
+        for text, doc in zip(texts, nlp.pipe(texts), strict=True):
             a, b = lead_span(text)
             places = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
             vote_article(votes, text, places, order)

@@ -31,7 +31,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -147,7 +148,8 @@ def dump_candidates(db: Any, out: Path, per_article: int = 4) -> int:
             if seen[sid] > per_article:
                 continue
             t = q["article_text"]
-            ctx = t[max(0, q["start"] - 500):q["start"]] + "⟦" + t[q["start"]:q["end"]] + "⟧" + t[q["end"]:q["end"] + 250]
+            ctx = (t[max(0, q["start"] - 500):q["start"]] + "⟦" + t[q["start"]:q["end"]] + "⟧"
+                   + t[q["end"]:q["end"] + 250])
             handle.write(json.dumps({"key": key_of(sid, q["text"]), "context": ctx}, ensure_ascii=False) + "\n")
             n += 1
     return n
@@ -210,14 +212,14 @@ def score(db: Any, gold: dict[str, str], baseline: bool = False) -> tuple[Scores
     attributable = sum(g != UNATTRIBUTABLE for g, *_ in rows)
     attributed = [r for r in rows if r[1]]
     correct = 0
-    for g, name, eid, q in attributed:
+    for g, name, _eid, q in attributed:
         ok = g != UNATTRIBUTABLE and same_speaker(g, name)
         correct += ok
         if not ok:
             errors.append({"key": key_of(ids[q["article_id"]], q["text"]), "gold": g, "system": name,
                            "how": q["how"]})
     non_entity = sum(1 for _, name, eid, q in attributed if (q["article_id"], eid) not in body)
-    for g, name, eid, q in rows:
+    for g, name, _eid, q in rows:
         if not name and g != UNATTRIBUTABLE:
             errors.append({"key": key_of(ids[q["article_id"]], q["text"]), "gold": g, "system": None,
                            "reason": q["reason"]})

@@ -249,7 +249,8 @@ def table(rows: list[dict[str, Any]], stages: list[str]) -> str:
         cells = [f"{r['n']:,}", r["engine"]]
         for s in stages:
             st = r["stages"].get(s)
-            cells.append("-" if st is None else (f"{st['seconds']} ({st['per_s']})" + ("" if st["rc"] == 0 else " FAILED")))
+            cells.append("-" if st is None
+                         else f"{st['seconds']} ({st['per_s']})" + ("" if st["rc"] == 0 else " FAILED"))
         e, w = r["end_to_end"], r["whole"]
         peak = max([st["peak_rss_mb"] for st in r["stages"].values()] + [r.get("run", {}).get("peak_rss_mb", 0)])
         q = r["quality"]
@@ -285,10 +286,12 @@ def verdicts(rows: list[dict[str, Any]]) -> list[str]:
     if 10_000 in by_n and 100_000 in by_n:
         a, b = by_n[10_000], by_n[100_000]
         ratio = b["whole"]["seconds"] / a["whole"]["seconds"]
-        out.append(f"wall(100k)/wall(10k) whole pipeline: {ratio:.2f} (target <= 11): {'met' if ratio <= 11 else 'NOT met'}")
+        out.append(f"wall(100k)/wall(10k) whole pipeline: {ratio:.2f} (target <= 11): "
+                   f"{'met' if ratio <= 11 else 'NOT met'}")
         if "events" in a["stages"] and "events" in b["stages"]:
             ev = b["stages"]["events"]["seconds"] / a["stages"]["events"]["seconds"]
-            out.append(f"wall(100k)/wall(10k) events stage: {ev:.2f} (target <= 12): {'met' if ev <= 12 else 'NOT met'}")
+            out.append(f"wall(100k)/wall(10k) events stage: {ev:.2f} (target <= 12): "
+                       f"{'met' if ev <= 12 else 'NOT met'}")
         qa, qb = a["quality"].get("events"), b["quality"].get("events")
         if qa and qb:
             gap = qa["f1"] - qb["f1"]
@@ -330,7 +333,7 @@ def main() -> None:
     args.stages = [s for s in STAGES if s in args.stages]
     sizes = args.n or [10_000]
     rows = [run_one(n, args) for n in sizes]
-    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = "python benchmarks/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     text = "\n".join([f"### {when}: `{command}`", "", f"Machine: {machine()}.", "",
                       table(rows, args.stages), ""] + [f"- {v}" for v in verdicts(rows)])

@@ -62,7 +62,7 @@ def main(argv: list[str]) -> None:
     start = time.perf_counter()
     rows = story_rows(datasets, "--no-baselines" not in argv)
     print(f"command: python benchmarks/stories_eval.py {' '.join(argv)}".rstrip())
-    print(f"date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, wall {time.perf_counter() - start:.0f} s")
+    print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, wall {time.perf_counter() - start:.0f} s")
     print(format_table(rows))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -72,7 +72,7 @@ def main() -> None:
 
     dates: dict[str, Scores] = {}
     for values in itertools.product(*DATE_GRID.values()):
-        params = dict(zip(DATE_GRID, values))
+        params = dict(zip(DATE_GRID, values, strict=True))
         dates[repr(params)] = date_only(topics, params)
         print(f"dates {params}: date F1 {date_f1([s for v in dates[repr(params)].values() for s in v]):.4f}")
     held, choice = loto(dates, date_f1)

@@ -70,7 +70,8 @@ def run_once(base: Path, tmp: Path, n_process: int) -> dict[str, float]:
     t2 = time.perf_counter()
     n_quotes = attribute_quotes(sl.db, QuoteExtractor(), NO_PROGRESS)
     t3 = time.perf_counter()
-    out = {"articles": n, "cpu_s": _cpu() - c0, "ner_s": t1 - t0, "resolve_s": t2 - t1, "quotes_s": t3 - t2, "total_s": t3 - t0,
+    out = {"articles": n, "cpu_s": _cpu() - c0, "ner_s": t1 - t0, "resolve_s": t2 - t1, "quotes_s": t3 - t2,
+           "total_s": t3 - t0,
            "mentions": sl.db.scalar("SELECT count(*) FROM mentions"),
            "entities": sl.db.scalar("SELECT count(*) FROM entities"), "quotes": n_quotes}
     sl.close()

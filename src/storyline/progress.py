@@ -11,7 +11,11 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from typing import Iterator, Protocol
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
 
 
 class Advance(Protocol):
@@ -28,9 +32,9 @@ class Progress:
         on_terminal = sys.stderr.isatty()
         self.enabled = on_terminal if enabled is None else enabled
         self.plain = enabled is None and not on_terminal
-        self._rich = None
+        self._rich: RichProgress | None = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress as RichProgress,
@@ -55,8 +59,8 @@ class Progress:
         """A bar for one stage; yields a function that advances it."""
         if self._rich is None:
             if self.plain:
-                with _plain_task(name, total) as advance:
-                    yield advance
+                with _plain_task(name, total) as plain_advance:
+                    yield plain_advance
             else:
                 yield lambda n=1: None
             return

@@ -117,7 +117,7 @@ class UnderstandStage:
     requires = ("articles.text", "articles.event_id", "events")
     assigns = ("entities", "mentions", "margin_mentions", "sentences", "quotes", "facts",
                "event_signatures[stage=facts]", "quotes_stale", "quotes_regroup")
-    sections = ("entities", "quotes", "facts")
+    sections = ("entities", "quotes", "facts", "embed")
 
     def run(self, ctx: StageContext) -> dict[str, Any]:
         from .understand import run
@@ -131,7 +131,7 @@ class SummarizeStage:
     name = "summarize"
     requires = ("events", "sentences", "facts")
     assigns = ("summaries", "abstracts", "event_signatures[stage=summaries]")
-    sections = ("summarize",)
+    sections = ("summarize", "embed")
 
     def run(self, ctx: StageContext) -> dict[str, Any]:
         from .summarize import run

@@ -68,6 +68,7 @@ def test_extract_html_without_body_gives_empty_text() -> None:
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_aeb_token_f1_floor() -> None:
     data = shared_data("aeb")
     score = load_aeb_scorer().score_ours(data)

@@ -60,6 +60,7 @@ def _config(folder: Path, engine: str, windows: bool = True) -> Path:
 EXPORTED = ("articles", "events", "stories", "entities", "quotes", "facts")
 
 
+@pytest.mark.slow
 def test_dask_default_gives_the_local_database_on_every_exported_table(seeds_dir: Path, tmp_path: Path) -> None:
     """The seeds through the whole pipeline (real embeddings, entities, quotes, facts, summaries), once per engine."""
     exports = {}
@@ -77,6 +78,7 @@ def test_dask_default_gives_the_local_database_on_every_exported_table(seeds_dir
         assert exports["local"][kind].strip(), kind
 
 
+@pytest.mark.slow
 def test_dask_build_matches_local_and_later_builds_continue(corpus: tuple[Path, Path], tmp_path: Path) -> None:
     head, tail = corpus
     results = {}

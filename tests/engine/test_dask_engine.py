@@ -58,6 +58,7 @@ def corpus() -> list[ArticleItem]:
     return [ArticleItem(r["id"], r["text"], r["title"], dt.date.fromisoformat(r["date"])) for r, _ in pairs]
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_local_events(corpus: list[ArticleItem]) -> None:
     # Words, names and time only: MiniLM on 600 articles would take minutes on a 2-core CI box.
     options = {"use_embeddings": False}
@@ -71,6 +72,7 @@ def test_dask_local_cluster_gives_the_local_events(corpus: list[ArticleItem]) ->
     assert agreement.f1 >= 0.99, agreement
 
 
+@pytest.mark.slow
 def test_windowed_events_are_as_good_against_gold(corpus: list[ArticleItem]) -> None:
     import generate
 

@@ -32,7 +32,8 @@ def test_explicit_dates_in_several_spellings() -> None:
 
 
 def test_date_without_year_takes_the_publication_year() -> None:
-    assert [d.date for d in explicit_dates("On March 3 the court ruled.", dt.date(2002, 3, 10))] == [dt.date(2002, 3, 3)]
+    found = explicit_dates("On March 3 the court ruled.", dt.date(2002, 3, 10))
+    assert [d.date for d in found] == [dt.date(2002, 3, 3)]
 
 
 def test_background_dates_far_from_publication_are_not_the_happening() -> None:

@@ -59,6 +59,7 @@ def test_export_events_row_has_the_promised_columns(seeds_events_db: Path, tmp_p
     assert len(rows[0]["article_ids"]) == 4
 
 
+@pytest.mark.slow
 def test_eval_command_scores_the_seeds_events(tmp_path: Path) -> None:
     out = cli("eval", "--dataset", "seeds", "--no-baselines", "--json", db=tmp_path / "unused.db")
     assert out.returncode == 0, out.stderr

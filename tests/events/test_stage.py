@@ -1,6 +1,8 @@
 """The events build stage: incremental = batch, stable ids, and resume after SIGKILL gives the same result."""
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import sqlite3
@@ -25,6 +27,7 @@ def _events(db: Path) -> list[tuple]:
                             " FROM events ORDER BY id").fetchall()
 
 
+@pytest.mark.slow
 def test_five_slices_equal_one_build_and_ids_never_change(ecb_dated: list[dict[str, str]], tmp_path: Path,
                                                           no_embed_config: Path) -> None:
     gold = {r["id"]: r["label"] for r in ecb_dated}
@@ -48,6 +51,7 @@ def test_five_slices_equal_one_build_and_ids_never_change(ecb_dated: list[dict[s
     assert abs(slices_f1 - batch_f1) <= 0.01, (slices_f1, batch_f1)
 
 
+@pytest.mark.slow
 def test_killed_build_rerun_equals_uninterrupted(ecb_dated: list[dict[str, str]], tmp_path: Path,
                                                  no_embed_config: Path) -> None:
     corpus = write_jsonl(ecb_dated[:150], tmp_path / "c.jsonl")
@@ -90,6 +94,7 @@ def _legacy_df_blob(conn: sqlite3.Connection) -> bytes:
     return zlib.compress(np.int64(cols.size).tobytes() + cols.tobytes() + values.tobytes(), 1)
 
 
+@pytest.mark.slow
 def test_a_store_from_before_the_saved_neighbours_terms_and_df_table_continues(
         ecb_dated: list[dict[str, str]], tmp_path: Path, no_embed_config: Path) -> None:
     """Builds made before migrations 102-105 have no neighbour lists, top terms or df table: a later build copes."""

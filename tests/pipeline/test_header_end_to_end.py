@@ -6,6 +6,8 @@ build takes seconds on a CPU.
 """
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import random
@@ -32,6 +34,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                            "-q", *args], capture_output=True, text=True, cwd=cwd, env={**os.environ}, timeout=600)
 
 
+@pytest.mark.slow
 def test_header_reaches_no_text_title_or_summary_after_a_build(tmp_path: Path) -> None:
     rng = random.Random(5)
     records, dates = [], {}

@@ -8,6 +8,8 @@ read = stored + duplicates + rejected.
 """
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import re
@@ -53,6 +55,7 @@ def test_bad_entries_of_an_input_folder_are_rejects_and_the_good_files_are_store
     assert articles["wide"]["date"] == "2021-04-05" and "Zürich" in cli("show", "wide", db=tmp_path / "a.db").stdout
 
 
+@pytest.mark.slow
 def test_relative_dates_and_huge_titles_from_records(tmp_path: Path) -> None:
     records = [
         {"id": "rel", "date": "2 days ago", "text": TEXT},

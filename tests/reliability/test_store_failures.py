@@ -62,6 +62,7 @@ def test_disk_full_during_ingest(tmp_path: Path, corpus: Path) -> None:
     assert count(db) == N and integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_disk_full_during_build(tmp_path: Path) -> None:
     """Item 3: a build stage (dedupe's signatures) meets a full disk: one line, the DB stays sound."""
     db = tmp_path / "build.db"

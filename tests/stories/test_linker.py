@@ -53,7 +53,7 @@ def make_db(path: Path, days: list[int], subjects: list[str], index: list[int]) 
 def add_events(db: Database, days: list[int], subjects: list[str], index: list[int]) -> None:
     base = dt.date(2021, 1, 1)
     articles = []
-    for day, subject, i in zip(days, subjects, index):
+    for day, subject, i in zip(days, subjects, index, strict=True):
         text = SUBJECTS[subject][i]
         aid = f"{subject}-{i}-{day}"
         articles.append(Article(id=aid, text=text, title=text[:60], date=base + dt.timedelta(days=day),

@@ -22,7 +22,8 @@ def test_merge_rename_and_split_change_entities_and_mention_ids() -> None:
     ents, ms = _resolved()
     names = {e.name for e in ents}
     assert {"Imran Khan", "Imran Ismail"} <= names
-    out = apply_corrections(ents, ms, [("merge", "Imran Khan", "PM Imran"), ("rename", "Imran Khan", "Imran Ahmed Khan Niazi")])
+    out = apply_corrections(ents, ms, [("merge", "Imran Khan", "PM Imran"),
+                                       ("rename", "Imran Khan", "Imran Ahmed Khan Niazi")])
     khan = next(e for e in out if e.name == "Imran Ahmed Khan Niazi")
     assert "Imran Khan" in khan.aliases and not any(e.name == "PM Imran" for e in out)
     assert {m.entity_id for m in ms if m.article_id in ("a", "c")} == {khan.id}

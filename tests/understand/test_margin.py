@@ -36,7 +36,8 @@ def test_margin_names_only_add_aliases_and_roles_to_body_entities() -> None:
               _m("a", "Tomas Ferreyra", "PERSON", 60),                      # the photographer: in no body
               _m("a", "Castillo", "PERSON", 80),                            # short name of a person of the event
               _m("c", "Daniela Morreno Ruiz", "PERSON", 0)]                 # another event: no body entity there
-    plain = {e.name: e for e in EntityResolver().fit([RawMention(**vars(m)) for m in body], {"a": "E", "b": "E"}).entities_}
+    plain_resolver = EntityResolver().fit([RawMention(**vars(m)) for m in body], {"a": "E", "b": "E"})
+    plain = {e.name: e for e in plain_resolver.entities_}
     ents = {e.name: e for e in EntityResolver().fit(body, {"a": "E", "b": "E", "c": "F"}, margin=margin).entities_}
     assert set(ents) == set(plain) and "Tomas Ferreyra" not in ents
     daniela = ents["Daniela Moreno Ruiz"]

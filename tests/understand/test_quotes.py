@@ -27,7 +27,8 @@ def _speakers(text: str) -> list[tuple[str, str | None]]:
 
 
 def test_speaker_after_the_quote_straight_and_curly() -> None:
-    text = 'Maria Lopez met John Park. "We will open the border next week," Lopez said. “Trade will grow by a lot,” said Park.'
+    text = ('Maria Lopez met John Park. "We will open the border next week," Lopez said.'
+            ' “Trade will grow by a lot,” said Park.')
     assert _speakers(text) == [("We will open the border next week,", "maria lopez"),
                                ("Trade will grow by a lot,", "john park")]
 
@@ -39,13 +40,15 @@ def test_speaker_before_the_quote_and_pronoun_after() -> None:
 
 
 def test_institution_speaker_and_it_said() -> None:
-    text = ('The Interior Ministry issued a statement on Monday. "The situation is under full control," the statement said. '
+    text = ('The Interior Ministry issued a statement on Monday.'
+            ' "The situation is under full control," the statement said. '
             '"All roads will reopen tomorrow," it added.')
     assert [s for _, s in _speakers(text)] == ["interior ministry", "interior ministry"]
 
 
 def test_quote_alone_gets_the_speaker_of_the_next_sentence() -> None:
-    text = 'Maria Lopez arrived.\n"This is the beginning of a long road for us all."\nShe said the talks would continue.'
+    text = ('Maria Lopez arrived.\n"This is the beginning of a long road for us all."\n'
+            'She said the talks would continue.')
     assert _speakers(text) == [("This is the beginning of a long road for us all.", "maria lopez")]
 
 
@@ -60,7 +63,8 @@ def test_unclosed_quote_stops_at_its_own_attribution() -> None:
 
 
 def test_scare_quotes_are_not_speech_and_indefinite_speakers_are_not_guessed() -> None:
-    text = 'Maria Lopez chaired the \'extended troika\' meeting. "The plan is very clearly working," a senior official said.'
+    text = ('Maria Lopez chaired the \'extended troika\' meeting.'
+            ' "The plan is very clearly working," a senior official said.')
     assert _speakers(text) == [("The plan is very clearly working,", None)]
 
 

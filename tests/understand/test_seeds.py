@@ -77,7 +77,8 @@ def test_raw_seed_text_quotes_and_variant_alias(seeds_dir: Path, nlp: Any) -> No
     found: dict[str, set[str | None]] = {}
     for aid, text in texts.items():
         ms = [SpeakerMention(m.start, m.end, m.entity_id, entities[m.entity_id].name, entities[m.entity_id].type,
-                             tuple(entities[m.entity_id].roles)) for m in mentions if m.article_id == aid and m.entity_id]
+                             tuple(entities[m.entity_id].roles))
+              for m in mentions if m.article_id == aid and m.entity_id]
         for q in QuoteExtractor().extract(text, ms):
             found.setdefault(q.text, set()).add(q.speaker)
 
@@ -170,7 +171,8 @@ def test_cli_entities_entity_quotes_event_and_export(seeds_db: Path, tmp_path: P
         rows = [json.loads(line) for line in target.read_text().splitlines()]
         assert rows
     entity_row = json.loads((tmp_path / "entities.jsonl").read_text().splitlines()[0])
-    assert {"id", "name", "type", "aliases", "mentions"} <= entity_row.keys() and isinstance(entity_row["aliases"], list)
+    assert {"id", "name", "type", "aliases", "mentions"} <= entity_row.keys()
+    assert isinstance(entity_row["aliases"], list)
     quote_row = json.loads((tmp_path / "quotes.jsonl").read_text().splitlines()[0])
     assert {"text", "speaker", "speaker_entity_id", "article_id"} <= quote_row.keys()
     events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
@@ -249,7 +251,8 @@ def test_a_model_that_is_not_installed_is_a_dependency_error() -> None:
         load_nlp("no_such_spacy_model_xyz")
 
 
-def test_near_duplicate_copies_count_once_in_facts_and_summaries(visit_db: tuple[Path, str, bool], tmp_path: Path) -> None:
+def test_near_duplicate_copies_count_once_in_facts_and_summaries(visit_db: tuple[Path, str, bool],
+                                                                  tmp_path: Path) -> None:
     import shutil
 
     from storyline import summarize, understand

@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -27,7 +27,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_server(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator["LiveServer"]:
+def built_server(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app over a copy of the seeds ingested and built by the real pipeline (tests/conftest.py)."""
     target = tmp_path_factory.mktemp("built") / "seeds.db"
     shutil.copy(seeds_db, target)
@@ -63,7 +63,7 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:

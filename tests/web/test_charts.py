@@ -37,7 +37,7 @@ def test_label_cards_in_one_lane_never_overlap() -> None:
     assert by_lane, "some events are labelled"
     for xs in by_lane.values():
         xs.sort()
-        assert all(b - a >= LABEL_WIDTH for a, b in zip(xs, xs[1:]))
+        assert all(b - a >= LABEL_WIDTH for a, b in zip(xs, xs[1:], strict=False))
     assert all(0 <= p["card_x"] <= tl["width"] - LABEL_WIDTH for p in tl["points"])
 
 

@@ -35,6 +35,7 @@ def _write_corpus(path: Path, n: int, seed: int = 7) -> None:
                                   "url": f"https://gen.example/{i}", "text": body}) + "\n")
 
 
+@pytest.mark.slow
 def test_pages_answer_while_ingest_and_build_write(web_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "busy.db"
     shutil.copy(web_db, db)

@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from .output import emit_json, emit_rows, emit_table
+from .output import emit_json, emit_rows
 
 
 def _print_counts(counts: Any) -> None:

@@ -63,12 +63,14 @@ class Context:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="STORYLINE_DB", default=None, help="SQLite database (default ./storyline.db or $STORYLINE_DB).")
+@click.option("--db", envvar="STORYLINE_DB", default=None,
+              help="SQLite database (default ./storyline.db or $STORYLINE_DB).")
 @click.option("--config", "config", default=None, help="TOML settings file (default ./storyline.toml if present).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
               help="Where parallel work runs (default [engine] type, else local).")
-@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
+@click.option("--scheduler", default=None,
+              help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster).")
 @click.version_option(package_name="storyline")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, quiet: bool, engine: str | None,

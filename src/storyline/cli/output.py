@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -21,7 +23,7 @@ def emit_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: st
         table.add_column(col, overflow="fold")
     for row in rows:
         table.add_row(*["" if row.get(c) is None else str(row.get(c)) for c in columns])
-    Console(width=160 if not click.get_text_stream("stdout").isatty() else None).print(table)
+    Console(width=160 if not sys.stdout.isatty() else None).print(table)
 
 
 def emit_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], as_json: bool) -> None:

@@ -103,7 +103,7 @@ class LocalEngine:
 
         def map_items(fn: Callable[..., Any], *its: Iterable[Any]) -> Iterable[Any]:
             nonlocal pool
-            args = list(zip(*its))
+            args = list(zip(*its, strict=False))  # as builtin map(): stops at the shortest
             if len(args) < self.min_parallel:
                 return [fn(*a) for a in args]
             first = [fn(*args[0])] if pool is None else []
@@ -111,7 +111,7 @@ class LocalEngine:
                 pool = guarded_pool(self.workers)
             rest = args[len(first):]
             with stop_signals_blocked():           # pool.map submits every chunk; the first submit forks
-                results = pool.map(fn, *zip(*rest), chunksize=self.chunksize)
+                results = pool.map(fn, *zip(*rest, strict=True), chunksize=self.chunksize)
             return itertools.chain(first, results)
 
         try:

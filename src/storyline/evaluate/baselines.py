@@ -7,7 +7,7 @@ the same embeddings we use.
 """
 from __future__ import annotations
 
-from typing import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -34,7 +34,7 @@ def agglomerative_oracle(distances: np.ndarray, ids: Sequence[str], gold: dict[s
     for threshold in grid:
         # scikit-learn merges while the linkage distance is < threshold; fcluster keeps <= t
         labels = fcluster(tree, t=float(np.nextafter(threshold, 0.0)), criterion="distance")
-        pred = {i: int(label) for i, label in zip(ids, labels)}
+        pred = {i: int(label) for i, label in zip(ids, labels, strict=True)}
         f1 = b_cubed(pred, gold).f1
         if f1 > best[0]:
             best = (f1, float(threshold), pred)
@@ -58,7 +58,8 @@ def tfidf_agglomerative(texts: Sequence[str], ids: Sequence[str], gold: dict[str
     return agglomerative_oracle(cosine_distances(matrix), ids, gold)
 
 
-def embedding_agglomerative(embeddings: np.ndarray, ids: Sequence[str], gold: dict[str, str]) -> tuple[dict[str, int], float]:
+def embedding_agglomerative(embeddings: np.ndarray, ids: Sequence[str],
+                            gold: dict[str, str]) -> tuple[dict[str, int], float]:
     """MiniLM embeddings + average-link agglomerative, oracle threshold."""
     return agglomerative_oracle(cosine_distances(embeddings), ids, gold)
 
@@ -76,4 +77,4 @@ def bertopic_default(texts: Sequence[str], embeddings: np.ndarray, ids: Sequence
 
     umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
     topics, _ = BERTopic(umap_model=umap_model, min_topic_size=min_topic_size).fit_transform(list(texts), embeddings)
-    return {i: (f"t{t}" if t != -1 else f"outlier-{i}") for i, t in zip(ids, topics)}
+    return {i: (f"t{t}" if t != -1 else f"outlier-{i}") for i, t in zip(ids, topics, strict=True)}

@@ -8,7 +8,7 @@ three F1 scores (Pradhan et al. 2014). Singletons count in B³ and CEAF-e.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Hashable, Mapping
+from collections.abc import Hashable, Mapping
 
 from .metrics import PRF, b_cubed
 

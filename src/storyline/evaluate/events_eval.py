@@ -16,11 +16,11 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 
-from .metrics import ari, b_cubed
+from .metrics import K, ari, b_cubed
 
 
 @dataclass
@@ -47,8 +47,8 @@ class EvalContext:
     """What evaluations share: where the data is, the embedding cache, options."""
 
     data_root: Path | None = None
-    cache_dir: Path = field(default_factory=lambda: Path(os.environ.get("STORYLINE_CACHE",
-                                                                          Path(tempfile.gettempdir()) / "storyline-cache")))
+    cache_dir: Path = field(default_factory=lambda: Path(
+        os.environ.get("STORYLINE_CACHE", Path(tempfile.gettempdir()) / "storyline-cache")))
     baselines: bool = True
 
 
@@ -98,8 +98,8 @@ def run_evaluations(datasets: Sequence[str] | None = None, ctx: EvalContext | No
     return rows
 
 
-def score_clusters(dataset: str, task: str, method: str, pred: Mapping[Hashable, Hashable],
-                   gold: Mapping[Hashable, Hashable], note: str = "", seconds: float | None = None) -> Row:
+def score_clusters(dataset: str, task: str, method: str, pred: Mapping[K, Hashable],
+                   gold: Mapping[K, Hashable], note: str = "", seconds: float | None = None) -> Row:
     """B³ and ARI of one clustering as a table row."""
     prf = b_cubed(pred, gold)
     return Row(dataset, task, method, round(prf.precision, 4), round(prf.recall, 4), round(prf.f1, 4),
@@ -117,7 +117,8 @@ def cached_embeddings(texts: Sequence[str], ctx: EvalContext, tag: str, model: s
     key = hashlib.sha1(("\x00".join(texts) + fingerprint).encode("utf-8")).hexdigest()[:16]
     path = ctx.cache_dir / f"{tag}-{key}.npy"
     if path.exists():
-        return np.load(path)
+        cached: np.ndarray = np.load(path)
+        return cached
     from ..represent import get_encoder
 
     encoder = get_encoder(max_length=EMBED_MAX_TOKENS) if model is None else \
@@ -139,7 +140,7 @@ def cluster_online(ids: Sequence[str], texts: Sequence[str], embeddings: np.ndar
     size = batch or CHUNK_SIZE
     clusterer = EventClusterer(use_embeddings=embeddings is not None, **params)  # type: ignore[arg-type]
     items = [ArticleItem(i, t, None, None, None if embeddings is None else embeddings[k])
-             for k, (i, t) in enumerate(zip(ids, texts))]
+             for k, (i, t) in enumerate(zip(ids, texts, strict=True))]
     for start in range(0, len(items), size):
         clusterer.partial_fit(items[start:start + size])
     return {i: clusterer.assignments_[i] for i in ids}
@@ -204,8 +205,9 @@ def _baselines(dataset: str, ids: list[str], texts: list[str], embeddings: np.nd
     rows.append(_oracle_row(dataset, "MiniLM + agglomerative (oracle)", embeddings, ids, gold))
     if len(ids) >= 50:   # UMAP/HDBSCAN need a few dozen documents
         start = time.perf_counter()
-        rows.append(score_clusters(dataset, "events", "BERTopic (defaults)", baselines.bertopic_default(texts, embeddings, ids),
-                                   gold, "same embeddings; outliers as singletons", time.perf_counter() - start))
+        topics = baselines.bertopic_default(texts, embeddings, ids)
+        rows.append(score_clusters(dataset, "events", "BERTopic (defaults)", topics, gold,
+                                   "same embeddings; outliers as singletons", time.perf_counter() - start))
     return rows
 
 
@@ -352,8 +354,8 @@ def real_baselines(name: str, ids: list[str], texts: list[str], leads: list[str]
                                    f"threshold {threshold} picked on gold", time.perf_counter() - start))
     for min_size, label in ((10, "BERTopic (defaults)"), (5, "BERTopic (min_topic_size=5)")):
         start = time.perf_counter()
-        pred = baselines.bertopic_default(texts, minilm, ids, min_topic_size=min_size)
-        rows.append(score_clusters(name, "events", label, pred, gold, "MiniLM embeddings; outliers as singletons",
+        topics = baselines.bertopic_default(texts, minilm, ids, min_topic_size=min_size)
+        rows.append(score_clusters(name, "events", label, topics, gold, "MiniLM embeddings; outliers as singletons",
                                    time.perf_counter() - start))
     return rows
 
@@ -372,7 +374,8 @@ def eval_gva_events(ctx: EvalContext) -> list[Row]:
 
 def format_table(rows: Sequence[Row]) -> str:
     """A Markdown table of the rows (what BENCHMARKS.md holds)."""
-    head = "| dataset | task | method | B³-P | B³-R | B³-F1 | ARI | clusters | note |\n|---|---|---|---|---|---|---|---|---|"
+    head = ("| dataset | task | method | B³-P | B³-R | B³-F1 | ARI | clusters | note |\n"
+            "|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in rows:
         ari_text = "" if r.ari is None else f"{r.ari:.3f}"

@@ -26,7 +26,8 @@ import time
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Hashable, Mapping, Sequence
+from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
@@ -88,18 +89,18 @@ def run_nsc(root: Path | None = None) -> tuple[PRF, PRF, Built, list[str], set[f
     """Story and event pairwise scores of the default pipeline on NSC."""
     articles, gold_urls = load_nsc(root)
     ids = nsc_ids(articles)
-    by_url = {a["url"]: i for a, i in zip(articles, ids)}
+    by_url = {a["url"]: i for a, i in zip(articles, ids, strict=True)}
     gold = {frozenset(by_url[u] for u in pair) for pair in gold_urls}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "nsc.jsonl"
         with path.open("w", encoding="utf-8") as out:
-            for art, aid in zip(articles, ids):
+            for art, aid in zip(articles, ids, strict=True):
                 out.write(json.dumps({"id": aid, **art}) + "\n")
         built = build_corpus([str(path)])
     return pairwise(built.story, gold, ids), pairwise(built.event, gold, ids), built, ids, gold
 
 
-def pair_row(dataset: str, task: str, method: str, prf: PRF, pred: Mapping[Hashable, Hashable], note: str,
+def pair_row(dataset: str, task: str, method: str, prf: PRF, pred: Mapping[Any, Hashable], note: str,
              seconds: float | None = None) -> Row:
     """A table row for a pairwise score (the note says so: the header names B³)."""
     return Row(dataset, task, method, round(prf.precision, 4), round(prf.recall, 4), round(prf.f1, 4), None,
@@ -132,7 +133,7 @@ def tfidf_oracle_pairwise(texts: list[str], ids: list[str], gold: set[frozenset[
     for threshold in np.round(np.arange(0.02, 1.0, 0.02), 2):
         labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                          distance_threshold=float(threshold)).fit_predict(distances)
-        pred = {i: int(label) for i, label in zip(ids, labels)}
+        pred = {i: int(label) for i, label in zip(ids, labels, strict=True)}
         f1 = pairwise(pred, gold, ids).f1
         if f1 > best[0]:
             best = (f1, float(threshold), pred)

@@ -32,9 +32,13 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .events_eval import EvalContext, Row, register
+
+if TYPE_CHECKING:
+    from ..summarize.timeline import Prepared, TimelineArticle
 
 METRIC = "align_date_content_costs_many_to_one"
 _TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
@@ -132,7 +136,7 @@ class Topic:
     """One T17 topic: its articles and its gold timelines."""
 
     name: str
-    articles: list  # list[TimelineArticle]
+    articles: list[TimelineArticle]
     timelines: dict[str, dict[dt.date, list[str]]]
 
 
@@ -174,10 +178,10 @@ def task_of(gold: dict[dt.date, list[str]]) -> tuple[int, int, dt.date, dt.date]
     return len(dates), max(1, k), dates[0], dates[-1]
 
 
-_PREPARED: dict[int, object] = {}
+_PREPARED: dict[int, Prepared] = {}
 
 
-def prepared_topic(topic: Topic):  # -> Prepared
+def prepared_topic(topic: Topic) -> Prepared:
     """A topic's sentences split and dated once per process (every system and timeline reuses them)."""
     from ..summarize.timeline import prepare
 
@@ -209,7 +213,7 @@ def fixed_dates_predictor(pick: Callable[[Topic, int, dt.date, dt.date], list[dt
     from ..summarize.timeline import TimelineSummarizer
 
     summarizer = TimelineSummarizer()
-    cache: dict[str, tuple] = {}
+    cache: dict[str, tuple[dict[dt.date, list[Any]], dict[dt.date, list[Any]]]] = {}   # summarizer.candidates
 
     def predict(topic: Topic, n: int, k: int, start: dt.date, end: dt.date) -> dict[dt.date, list[str]]:
         prepared = prepared_topic(topic)
@@ -324,7 +328,11 @@ def eval_t17(ctx: EvalContext) -> list[Row]:
 def _mean_rows(method: str, runs: Sequence[Sequence[TLSScore]], note: str, seconds: float) -> TLSRow:
     """One row averaging several seeded runs."""
     per_run = [tls_row(method, run, note, seconds) for run in runs]
-    mean = lambda name: round(sum(getattr(r, name) for r in per_run) / len(per_run), 4)  # noqa: E731
+
+    def mean(name: str) -> float:
+        values: list[float] = [getattr(r, name) for r in per_run]
+        return round(sum(values) / len(values), 4)
+
     return TLSRow("t17", "timelines", method, mean("precision"), mean("recall"), mean("f1"),
                   clusters=per_run[0].clusters, note=note, seconds=round(seconds, 1),
                   rouge1=mean("rouge1"), rouge2=mean("rouge2"))

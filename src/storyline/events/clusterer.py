@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -189,7 +189,7 @@ class EventClusterer:
 
     def restore(self, df: np.ndarray, n_docs: int, position: int, events: Sequence[EventState],
                 members: Sequence[ArticleItem], emb_sum: np.ndarray | None = None,
-                emb_n: int = 0) -> "EventClusterer":
+                emb_n: int = 0) -> EventClusterer:
         """Reload learned state saved earlier (document frequencies, embedding sum, active events and members)."""
         self._init_state()
         self.df_ = df.astype(np.int64)
@@ -221,7 +221,7 @@ class EventClusterer:
         return rows
 
     # -- fitting --------------------------------------------------------
-    def partial_fit(self, batch: Sequence[ArticleItem]) -> "EventClusterer":
+    def partial_fit(self, batch: Sequence[ArticleItem]) -> EventClusterer:
         """Assign every article of ``batch`` (in the order given) to an event; returns self."""
         self._init_state()
         if not batch:
@@ -251,7 +251,7 @@ class EventClusterer:
         self._evict()
         return self
 
-    def adopt(self, batch: Sequence[ArticleItem], labels: dict[str, str]) -> "EventClusterer":
+    def adopt(self, batch: Sequence[ArticleItem], labels: dict[str, str]) -> EventClusterer:
         """Record assignments decided elsewhere (windows clustered on Dask workers) as ``partial_fit`` would.
 
         Document frequencies, positions, top terms and event dates advance
@@ -268,7 +268,7 @@ class EventClusterer:
         self.changed_columns_ = np.unique(rows.indices)
         idf = idf_weights(self.df_, self.n_docs_)
         self.changed_profiles_ = {}
-        self.changed_terms_ = dict(zip([i.id for i in items], top_terms_of(weigh(rows, idf), self.top_k)))
+        self.changed_terms_ = dict(zip([i.id for i in items], top_terms_of(weigh(rows, idf), self.top_k), strict=True))
         for item in items:
             self.position_ += 1
             event_id = labels[item.id]
@@ -302,7 +302,8 @@ class EventClusterer:
         out = emb - (shrink * self.emb_sum_ / self.emb_n_).astype(np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        unit: np.ndarray = out / norms
+        return unit
 
     def _with_reference_date(self, item: ArticleItem) -> ArticleItem:
         """An undated article takes the first full date of its lead (dateline/byline) as its time."""
@@ -313,7 +314,7 @@ class EventClusterer:
             return item
         return ArticleItem(item.id, item.text, item.title, when, item.embedding, item.duplicate_of)
 
-    def _assign(self, item: ArticleItem, chunk: "_Chunk", k: int) -> str:
+    def _assign(self, item: ArticleItem, chunk: _Chunk, k: int) -> str:
         """The event this article joins: its original's, the best candidate above threshold, or a new one."""
         if item.duplicate_of and item.duplicate_of in self.assignments_:
             return self.assignments_[item.duplicate_of]
@@ -375,7 +376,8 @@ class _Chunk:
     def _old_members(self, idf: np.ndarray, active: list[EventState], items: list[ArticleItem]) -> list[str]:
         """Recent members of the active events that share rare terms with any article of the batch."""
         c = self.c
-        for item, terms in zip(items, top_terms_of(weigh(_stack([c._rows[i.id] for i in items]), idf), c.top_k)):
+        batch_terms = top_terms_of(weigh(_stack([c._rows[i.id] for i in items]), idf), c.top_k)
+        for item, terms in zip(items, batch_terms, strict=True):
             c._terms[item.id] = terms
             c.changed_terms_[item.id] = terms
         if not active:
@@ -385,7 +387,8 @@ class _Chunk:
                   for event in active]
         missing = [m for members in recent for m in members if m not in c._terms]
         if missing:   # saved before terms were kept: take them with today's weights
-            c._terms.update(zip(missing, top_terms_of(weigh(_stack([c._rows[m] for m in missing]), idf), c.top_k)))
+            missing_terms = top_terms_of(weigh(_stack([c._rows[m] for m in missing]), idf), c.top_k)
+            c._terms.update(zip(missing, missing_terms, strict=True))
         event_terms = [[t for m in members for t in c._terms[m]] for members in recent]
         found = candidate_events([c._terms[i.id] for i in items], event_terms,
                                  [e.last_position for e in active], c.max_candidates, c.n_features)
@@ -420,7 +423,7 @@ class _Chunk:
         weight = c.word_weight + (c.embed_weight if emb is not None else 0.0)
 
         def first(rows: np.ndarray) -> np.ndarray:
-            block = c.word_weight * (words[rows] @ words.T).toarray()
+            block: np.ndarray = c.word_weight * (words[rows] @ words.T).toarray()
             if emb is not None:
                 block += c.embed_weight * (emb[rows] @ emb.T)
             return (block / weight).astype(np.float32)
@@ -446,7 +449,7 @@ class _Chunk:
                     changed[ids[i]] = merged
         c._profiles.update(changed)
         universe = _profile_matrix([c._profiles[a] for a in ids], int(positions.max()) + 1)
-        second = (universe[self.n_old:] @ universe.T).toarray().astype(np.float32)
+        second: np.ndarray = (universe[self.n_old:] @ universe.T).toarray().astype(np.float32)
         floor = (c.word_weight * c.word_floor + (c.embed_weight * c.embed_floor if emb is not None else 0.0)) / weight
         if floor > 0:   # shared neighbours count only between articles that are also directly alike
             second *= np.clip(new / floor, 0.0, 1.0)

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 MONTHS = {name: i + 1 for i, name in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -23,7 +23,8 @@ MONTHS["sept"] = 9
 WEEKDAYS = {name: i for i, name in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 
-_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 PATTERNS = [
@@ -91,7 +92,7 @@ def relative_dates(text: str, published: dt.date) -> list[TextDate]:
     ("arrived on Tuesday"), unless the sentence speaks of the future ("will
     meet on Friday") or says "next"; "today (Wednesday)" counts once.
     """
-    found = []
+    found: list[TextDate] = []
     for m in RELATIVE.finditer(text):
         word, mod = m.group("word").lower(), (m.group("mod") or "").lower()
         if word in ("today", "tonight"):
@@ -151,7 +152,8 @@ def happened_date(text: str, published: dt.date | None, lead_chars: int = 800,
     return max(counts, key=lambda d: (counts[d], -near.index(d)))
 
 
-def event_dates(dates: Iterable[dt.date | None], max_spread: int = 7) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+def event_dates(dates: Iterable[dt.date | None],
+                max_spread: int = 7) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
     """(date, start, end) of an event from its articles' happened-dates: the mode and the range around it.
 
     Ties in the mode go to the later day (coverage peaks after the start of

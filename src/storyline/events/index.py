@@ -9,7 +9,7 @@ O(batch × active events), never a scan of all events or all pairs.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp

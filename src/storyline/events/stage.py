@@ -16,7 +16,8 @@ import json
 import re
 import zlib
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .clusterer import ArticleItem, EventClusterer, EventState
 from .dating import event_dates, happened_date
-from .features import CALENDAR, STOP, keywords
+from .features import CALENDAR, keywords, stop_words
 
 PLACE_RE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+[ \t]?){1,3})")
 DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,30}?)\s*(?::|—|–|\s-\s)", re.M)
@@ -174,7 +175,7 @@ def embed_items(items: list[ArticleItem], encoder: Any) -> None:
     """Embed title + lead, rounded to float16 as stored, so reloaded state equals in-memory state."""
     texts = [((i.title or "") + ". " + i.text)[:EMBED_LEAD_CHARS] for i in items]
     vectors = encoder.encode(texts).astype(np.float16).astype(np.float32)
-    for item, vector in zip(items, vectors):
+    for item, vector in zip(items, vectors, strict=True):
         item.embedding = vector
 
 
@@ -231,7 +232,8 @@ def _original_states(db: Database, chunk: list[ArticleItem], known: set[str]) ->
 
 def _active_states(db: Database, clusterer: EventClusterer, since: dt.date | None) -> list[EventState]:
     if since is None:
-        sql, params = "SELECT * FROM event_state ORDER BY last_position DESC LIMIT ?", (clusterer.max_active,)
+        params: tuple[str | int, ...] = (clusterer.max_active,)
+        sql = "SELECT * FROM event_state ORDER BY last_position DESC LIMIT ?"
     else:
         horizon = (since - dt.timedelta(days=clusterer.window_days)).isoformat()
         sql = ("SELECT * FROM (SELECT * FROM event_state WHERE last >= ? UNION ALL"
@@ -276,14 +278,16 @@ def _active_members(db: Database, clusterer: EventClusterer, events: list[EventS
         for article_id in reversed(event.members):
             if article_id in cached:
                 continue
-            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile, ea.terms FROM articles a"
-                         " JOIN event_assignments ea ON ea.article_id = a.id WHERE a.id = ?", (article_id,))
+            row = db.one("SELECT a.title, a.text, a.date, ea.embedding, ea.position, ea.profile, ea.terms"
+                         " FROM articles a JOIN event_assignments ea ON ea.article_id = a.id WHERE a.id = ?",
+                         (article_id,))
             if row is None:
                 continue
             emb = np.frombuffer(row["embedding"], dtype=np.float16).astype(np.float32) if row["embedding"] else None
             items.append(ArticleItem(article_id, row["text"], row["title"], _date(row["date"]), emb,
                                      position=row["position"], profile=unpack_profile(row["profile"]),
-                                     terms=np.frombuffer(row["terms"], dtype=np.int64).tolist() if row["terms"] else None))
+                                     terms=(np.frombuffer(row["terms"], dtype=np.int64).tolist()
+                                            if row["terms"] else None)))
     return items
 
 
@@ -331,7 +335,7 @@ def _save_df(db: Database, clusterer: EventClusterer) -> None:
         cols = np.nonzero(clusterer.df_)[0]
         db.conn.execute("DELETE FROM event_model WHERE key = 'df'")
     db.conn.executemany("INSERT INTO event_df(col, n) VALUES (?, ?) ON CONFLICT(col) DO UPDATE SET n = excluded.n",
-                        zip(cols.tolist(), clusterer.df_[cols].tolist()))
+                        zip(cols.tolist(), clusterer.df_[cols].tolist(), strict=True))
 
 
 def _model_array(db: Database, key: str, size: int) -> np.ndarray:
@@ -369,7 +373,8 @@ def save_chunk(db: Database, clusterer: EventClusterer, chunk: list[ArticleItem]
     conn.executemany("UPDATE event_assignments SET profile = ? WHERE article_id = ?",
                      [(pack_profile(p), a) for a, p in sorted(clusterer.changed_profiles_.items())])
     conn.executemany("UPDATE event_assignments SET terms = ? WHERE article_id = ?",
-                     [(np.asarray(t, dtype=np.int64).tobytes(), a) for a, t in sorted(clusterer.changed_terms_.items())])
+                     [(np.asarray(t, dtype=np.int64).tobytes(), a)
+                      for a, t in sorted(clusterer.changed_terms_.items())])
     for event_id in sorted(touched):
         state = clusterer.events_[event_id]
         conn.execute("INSERT INTO event_state(event_id, first, last, last_position) VALUES (?,?,?,?)"
@@ -492,7 +497,7 @@ def event_place(leads: Sequence[str]) -> str | None:
     for lead in leads:
         for m in PLACE_RE.finditer(lead):
             name = re.split(r"['’]s\s+", m.group(1).strip())[-1]
-            words = [w for w in name.split() if w.lower() not in STOP and w.lower() not in CALENDAR]
+            words = [w for w in name.split() if w.lower() not in stop_words() and w.lower() not in CALENDAR]
             if words:
                 cited[" ".join(words).title()] += 2
         for m in DATELINE_RE.finditer(lead):

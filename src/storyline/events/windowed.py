@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def cluster_windows(executor: Any, items: Sequence[Any], clusterer_options: dict[str, Any] | None = None,
@@ -39,8 +40,9 @@ def cluster_windows(executor: Any, items: Sequence[Any], clusterer_options: dict
         return {}, {}
     results = executor.map_tasks(cluster_window, [w for _, w in windows], [options] * len(windows),
                                  [embed_options] * len(windows))
-    vectors = {aid: vec for (core, _), (_, made) in zip(windows, results) for aid, vec in made.items() if aid in core}
-    return stitch([(core, labels) for (core, _), (labels, _) in zip(windows, results)]), vectors
+    vectors = {aid: vec for (core, _), (_, made) in zip(windows, results, strict=True)
+               for aid, vec in made.items() if aid in core}
+    return stitch([(core, labels) for (core, _), (labels, _) in zip(windows, results, strict=True)]), vectors
 
 
 def time_windows(items: Sequence[Any], window_days: int, overlap_days: int) -> list[tuple[set[str], list[Any]]]:

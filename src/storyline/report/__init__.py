@@ -46,7 +46,7 @@ def render_report(db: Database, max_stories: int | None = None) -> str:
     env = make_environment(report=True)
     data = collect(db, max_stories)
     return env.get_template("report.html").render(
-        css=STYLESHEET.read_text(encoding="utf-8"), generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        css=STYLESHEET.read_text(encoding="utf-8"), generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         request_path="", **data)
 
 

@@ -76,8 +76,8 @@ def write_batch(db: Database, articles: list[Article], rejects: list[Reject], ru
             counts.rejected += 1
             counts.reasons[rej.reason] = counts.reasons.get(rej.reason, 0) + 1
         if run_id is not None:
-            conn.execute("UPDATE runs SET n_read = n_read + ?, n_stored = n_stored + ?, n_duplicates = n_duplicates + ?,"
-                         " n_rejected = n_rejected + ? WHERE id = ?",
+            conn.execute("UPDATE runs SET n_read = n_read + ?, n_stored = n_stored + ?,"
+                         " n_duplicates = n_duplicates + ?, n_rejected = n_rejected + ? WHERE id = ?",
                          (counts.read, counts.stored, counts.duplicates, counts.rejected, run_id))
     return counts
 
@@ -115,7 +115,8 @@ def row_to_article(row: sqlite3.Row) -> Article:
         duplicate_of=row["duplicate_of"], event_id=row["event_id"], story_id=row["story_id"])
 
 
-def iter_articles(db: Database, *, after_seq: int = 0, order: str = "seq", batch: int = 1000) -> Iterator[tuple[int, Article]]:
+def iter_articles(db: Database, *, after_seq: int = 0, order: str = "seq",
+                  batch: int = 1000) -> Iterator[tuple[int, Article]]:
     """Stream (seq, article) pairs without loading the corpus; ``order`` is ``seq`` or ``date``."""
     order_sql = "seq" if order == "seq" else "coalesce(date, '9999'), seq"
     last = None

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 from collections.abc import Iterator
@@ -104,7 +105,7 @@ class Database:
                 conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             conn.row_factory = sqlite3.Row
             if not self.readonly:
-                conn.execute("PRAGMA journal_mode=WAL")
+                _set_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=30000")
@@ -182,7 +183,8 @@ class Database:
         return self.conn.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        return self.conn.execute(sql, params).fetchone()
+        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()   # row_factory is sqlite3.Row
+        return row
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
@@ -200,7 +202,8 @@ class Database:
                           (key, json.dumps(value)))
 
     def integrity_ok(self) -> bool:
-        return self.scalar("PRAGMA integrity_check") == "ok"
+        result: object = self.scalar("PRAGMA integrity_check")
+        return result == "ok"
 
     def close(self) -> None:
         self.conn.close()
@@ -262,3 +265,24 @@ def _split_sql(script: str) -> list[str]:
     if rest:
         statements.append(rest)
     return statements
+
+
+WAL_RETRY_SECONDS = 30.0
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch a connection's file to WAL, waiting while another process holds it.
+
+    SQLite answers "database is locked" at once, without the busy handler, when
+    the switch meets another connection creating the same new file; seen as a
+    flaky failure of two processes creating one database (tests/store).
+    """
+    deadline = time.monotonic() + WAL_RETRY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

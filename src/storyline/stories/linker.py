@@ -22,7 +22,7 @@ an event is scored against a bounded set of stories, never all of them.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -79,7 +79,8 @@ class StoryLinker:
         mean different things for a 1-article and a 30-article event.
         """
         safe = np.where(norms > 0, norms, 1.0)
-        return (articles @ profiles.T).mean(axis=0) / safe
+        scores: np.ndarray = (articles @ profiles.T).mean(axis=0) / safe
+        return scores
 
     def choose(self, articles: np.ndarray, story_ids: Sequence[str], profiles: np.ndarray,
                norms: np.ndarray) -> tuple[str | None, float]:

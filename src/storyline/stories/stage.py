@@ -20,7 +20,8 @@ import re
 import sqlite3
 import zlib
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
 
 # -- document frequencies -------------------------------------------------------------------------
 
-def update_document_frequencies(db: Database, featurizer: Any, cache: "TermCache") -> tuple[np.ndarray, int]:
+def update_document_frequencies(db: Database, featurizer: Any, cache: TermCache) -> tuple[np.ndarray, int]:
     """Add every article stored since the last build (copies once) to the running DF counts."""
     df, n_docs, done = _load_df(db, featurizer.n_features)
     while rows := db.query("SELECT seq, id, title, text FROM articles WHERE seq > ? AND duplicate_of IS NULL "
@@ -155,7 +156,8 @@ def _pending_events(db: Database) -> list[str]:
     rows = db.query("SELECT a.event_id AS id, min(coalesce(a.date, '9999')) AS first, "
                     "coalesce(e.first_seq, min(a.seq)) AS opened FROM articles a "
                     "LEFT JOIN events e ON e.id = a.event_id "
-                    "WHERE a.event_id IS NOT NULL AND a.story_id IS NULL GROUP BY a.event_id ORDER BY first, opened, id")
+                    "WHERE a.event_id IS NOT NULL AND a.story_id IS NULL GROUP BY a.event_id"
+                    " ORDER BY first, opened, id")
     return [r["id"] for r in rows]
 
 
@@ -190,7 +192,7 @@ def event_vector(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np
     articles = []
     for r in originals:
         cols, tf = cache.get(featurizer, r)
-        weighted = dict(zip(cols.tolist(), (tf * idf[cols]).tolist()))
+        weighted = dict(zip(cols.tolist(), (tf * idf[cols]).tolist(), strict=True))
         kept = linker.heaviest(weighted, linker.article_terms)
         norm = float(np.sqrt(sum(weighted[c] ** 2 for c in kept))) or 1.0
         article = {c: weighted[c] / norm for c in kept}
@@ -256,6 +258,8 @@ def _update_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str
                     names: Counter[str]) -> None:
     """Add an event to a story's profile, entity tally and candidate index."""
     row = conn.execute("SELECT terms, entities FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
+    profile: dict[int, float]
+    entities: Counter[str]
     if row is None:
         position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM story_profiles").fetchone()[0]
         profile, entities = {}, Counter()
@@ -330,4 +334,4 @@ def decode_terms(blob: bytes) -> dict[int, float]:
     n = len(blob) // 8
     cols = np.frombuffer(blob[: 4 * n], dtype=np.int32)
     vals = np.frombuffer(blob[4 * n:], dtype=np.float32)
-    return {int(c): float(v) for c, v in zip(cols, vals)}
+    return {int(c): float(v) for c, v in zip(cols, vals, strict=True)}

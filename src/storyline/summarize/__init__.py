@@ -31,6 +31,7 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     options = settings.section("summarize")
     abstractive = _abstractive(options)
     summarizer = EventSummarizer(**options)
+    summarizer.model = settings.get("embed", "model")
     events = event_articles(db)
     extra = json.dumps(summarizer.__dict__, sort_keys=True, default=str)
     todo = changed_events(db, "summaries", events, extra)
@@ -40,12 +41,12 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
             chunk = todo[start:start + CHUNK_EVENTS]
             support = _fact_support(db, chunk)
             sentences = events_sentences(db, [events[eid] for eid in chunk])
-            summaries = summarizer.summarize_many([(s, support.get(eid, {})) for eid, s in zip(chunk, sentences)],
-                                                  encode=vectors)
+            inputs = [(s, support.get(eid, {})) for eid, s in zip(chunk, sentences, strict=True)]
+            summaries = summarizer.summarize_many(inputs, encode=vectors)
             # the optional endpoint is called before the write lock is taken
             abstracts = [_rewrite(abstractive, s) if abstractive is not None else None for s in summaries]
             with db.transaction() as conn:       # a chunk and its signatures commit together
-                for eid, summary, abstract in zip(chunk, summaries, abstracts):
+                for eid, summary, abstract in zip(chunk, summaries, abstracts, strict=True):
                     outlets = {a["id"]: a["outlet"] for a in events[eid]}
                     _write_summary(conn, eid, summary, abstract, outlets)
                     conn.execute("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature)"
@@ -109,7 +110,8 @@ def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:
 
 def event_one_liner(db: Database, event_id: str, limit: int = 160) -> str | None:
     """One line for a timeline: the event's first summary sentence, cut at ``limit`` characters."""
-    text = db.scalar("SELECT text FROM summaries WHERE event_id = ? ORDER BY position LIMIT 1", (event_id,))
+    text: str | None = db.scalar("SELECT text FROM summaries WHERE event_id = ? ORDER BY position LIMIT 1",
+                                 (event_id,))
     if not text:
         return None
     return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"

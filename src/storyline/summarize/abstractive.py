@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..errors import ConfigError, DependencyError, StorylineError
 from ..records import SummarySentence

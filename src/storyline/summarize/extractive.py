@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -58,8 +58,8 @@ class EventSummarizer:
 
     def __init__(self, min_sentences: int = 3, max_sentences: int = 5, lambda_: float = 0.7,
                  support_weight: float = 0.3, lead_weight: float = 0.1, new_source_bonus: float = 0.1,
-                 max_similarity: float = 0.8, max_overlap: float = 0.6, min_words: int = 6, max_words: int = 70,
-                 model: str | None = None) -> None:
+                 max_similarity: float = 0.8, max_overlap: float = 0.6, min_words: int = 6,
+                 max_words: int = 70) -> None:
         if not 1 <= min_sentences <= max_sentences:
             raise ValueError(f"need 1 <= min_sentences <= max_sentences, got {min_sentences}, {max_sentences}")
         self.min_sentences = min_sentences
@@ -72,11 +72,13 @@ class EventSummarizer:
         self.max_overlap = max_overlap
         self.min_words = min_words
         self.max_words = max_words
-        self.model = model
+        self.model: str | None = None      # the [embed] model (one section names it); the stage sets it
 
-    def candidates(self, sentences: Sequence[EventSentence], fact_of: dict[tuple[str, int], tuple[str, int]]) -> list[Candidate]:
+    def candidates(self, sentences: Sequence[EventSentence],
+                   fact_of: dict[tuple[str, int], tuple[str, int]]) -> list[Candidate]:
         """Full sentences of a sensible length; ``fact_of`` maps (article, start) → (fact id, outlets)."""
-        out, position = [], {}
+        out: list[Candidate] = []
+        position: dict[str, int] = {}
         for raw in sentences:
             pos = position.get(raw.article_id, 0)
             position[raw.article_id] = pos + 1
@@ -105,7 +107,7 @@ class EventSummarizer:
         return [SummarySentence(cands[i].sentence.text, cands[i].sentence.article_id, cands[i].sentence.outlet)
                 for i in chosen]
 
-    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict]],
+    def summarize_many(self, events: Sequence[tuple[Sequence[EventSentence], dict[tuple[str, int], tuple[str, int]]]],
                        encode: Callable[[Sequence[EventSentence]], np.ndarray] | None = None
                        ) -> list[list[SummarySentence]]:
         """Summaries of several events with one encoder call (most events are a single article).
@@ -137,7 +139,8 @@ class EventSummarizer:
         n_outlets = max(len({c.sentence.outlet for c in cands}), 1)
         support = np.array([(c.support - 1) / max(n_outlets - 1, 1) for c in cands])
         lead = np.array([1.0 / (1.0 + c.position) for c in cands])
-        return vectors @ centroid + self.support_weight * support + self.lead_weight * lead
+        relevance: np.ndarray = vectors @ centroid + self.support_weight * support + self.lead_weight * lead
+        return relevance
 
     def _select(self, cands: Sequence[Candidate], vectors: np.ndarray) -> list[int]:
         """Greedy MMR with a new-source bonus and a hard near-duplicate filter."""
@@ -150,7 +153,7 @@ class EventSummarizer:
         while len(chosen) < k:
             best, best_score = None, -np.inf
             cited = {cands[j].sentence.article_id for j in chosen}
-            facts = {cands[j].fact_id for j in chosen if cands[j].fact_id}
+            facts = {fact for j in chosen if (fact := cands[j].fact_id)}
             for i in range(len(cands)):
                 if i in chosen or self._redundant(i, chosen, cands, sims, words, facts):
                     continue

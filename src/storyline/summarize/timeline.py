@@ -30,7 +30,8 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,7 @@ class TimelineSummarizer:
         """
         return self.summarize_prepared(prepare(articles), n_dates, n_sentences, start, end)
 
-    def summarize_prepared(self, prepared: "Prepared", n_dates: int, n_sentences: int,
+    def summarize_prepared(self, prepared: Prepared, n_dates: int, n_sentences: int,
                            start: dt.date | None = None, end: dt.date | None = None) -> list[TimelineEntry]:
         """:meth:`summarize` on sentences split and dated once (several timelines of one collection)."""
         sentences = prepared.sentences

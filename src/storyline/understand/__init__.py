@@ -36,7 +36,9 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     n_new = stage.annotate_new(db, progress, **ner_kw)
     resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
     n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress)
-    n_facts = stage.align_facts(db, FactAligner(**settings.section("facts")), progress)
+    aligner = FactAligner(**settings.section("facts"))
+    aligner.model = settings.get("embed", "model")
+    n_facts = stage.align_facts(db, aligner, progress)
     # places read resolved PLACE mentions and event membership: both change only with a resolution
     placed = db.get_state(PLACED)
     if resolved or placed != db.get_state(stage.RESOLVED):

@@ -10,7 +10,8 @@ is gone), never an error in a build.
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+import sqlite3
+from collections.abc import Sequence
 
 from ..errors import InputError, NotFoundError
 from ..records import Entity
@@ -40,7 +41,7 @@ def add_correction(db: Database, action: str, a: str, b: str) -> None:
         conn.execute("INSERT INTO entity_corrections(action, a, b) VALUES (?,?,?)", (action, a, b))
 
 
-def _entity_row(r: dict) -> Entity:
+def _entity_row(r: sqlite3.Row) -> Entity:
     import json
 
     return Entity(r["id"], r["name"], r["type"], json.loads(r["aliases"] or "[]"))

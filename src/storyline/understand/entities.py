@@ -22,7 +22,8 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..records import Entity
 
@@ -44,7 +45,7 @@ PERSON_TITLES = sorted({
     "sir", "lord", "lady", "pope", "cardinal", "bishop", "imam", "rabbi", "coach", "mp", "mla", "dcp", "sp",
     "acp", "ips", "ias", "convenor", "leader", "speaker", "deputy", "assistant", "senior", "former",
     "eam", "mea", "hm", "union minister", "minister of external affairs", "sgt", "sgt.", "det.", "detective",
-    "officer", "sheriff", "trooper", "lt.", "maj.", "adm.", "rev.", "rev", "the rev.", "msgr", "fr.",
+    "officer", "sheriff", "trooper", "maj.", "adm.", "rev.", "rev", "the rev.", "msgr", "fr.",
     "state secretary", "defense secretary", "defence secretary", "treasury secretary", "councilor",
     "councillor", "state councilor", "sergeant", "gunnery sgt", "gunnery sgt.", "gunnery sergeant", "staff sgt",
     "staff sgt.", "master sgt", "master sgt.",
@@ -199,7 +200,7 @@ def sane_type(name: str, kind: str) -> str:
 def doc_text(doc: Any) -> str:
     """The doc's text, joined once: spaCy's ``Doc.text`` joins every token on each call, which made
     cleaning each mention cost the length of its article (23% of NER time on gva, py-spy)."""
-    text = doc.user_data.get("storyline.text")
+    text: str | None = doc.user_data.get("storyline.text")
     if text is None:
         text = doc.user_data["storyline.text"] = doc.text
     return text
@@ -328,7 +329,8 @@ def name_core(text: str) -> str:
     text = re.split(r"\s+in\s+(?=[A-Z])", text, maxsplit=1)[0]
     rest = _POSSESSOR.sub("", text)
     described = any(w.islower() and w not in _FUNCTION_WORDS for w in rest.split())
-    return rest if described else text      # "Moody's Investors Service" is a name; "Indonesia's Aceh province" a description
+    # "Moody's Investors Service" is a name; "Indonesia's Aceh province" a description
+    return rest if described else text
 
 
 def name_tokens(text: str) -> tuple[str, ...]:
@@ -367,8 +369,8 @@ def is_variant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Same-length names whose tokens are all close and at least half identical."""
     if len(a) != len(b) or len(a) < 2 or a == b:
         return a == b
-    same = sum(x == y for x, y in zip(a, b))
-    return 2 * same >= len(a) and all(tokens_close(x, y) for x, y in zip(a, b))
+    same = sum(x == y for x, y in zip(a, b, strict=True))
+    return 2 * same >= len(a) and all(tokens_close(x, y) for x, y in zip(a, b, strict=True))
 
 
 def expands(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -378,7 +380,7 @@ def expands(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     if len(short) != len(full) or short == full:
         return False
     whole = 0
-    for x, y in zip(short, full):
+    for x, y in zip(short, full, strict=True):
         if x == y:
             whole += len(x) > 1
         elif not (len(x) == 1 and len(y) > 1 and y[0] == x):
@@ -421,6 +423,12 @@ class _UnionFind:
             self.parent[rb] = ra
 
 
+# A normalised name form, and the votes on each form: NER label counts plus "TITLED".
+Form = tuple[str, ...]
+FormVotes = dict[Form, Counter[str]]
+Scope = tuple[str, str]           # ("article", id) or ("event", id)
+
+
 class EntityResolver:
     """Resolve mentions to canonical entities over a whole corpus.
 
@@ -442,7 +450,7 @@ class EntityResolver:
         self.corpus_fallback = corpus_fallback
 
     def fit(self, mentions: Sequence[RawMention], event_of: dict[str, str] | None = None,
-            margin: Sequence[RawMention] = ()) -> "EntityResolver":
+            margin: Sequence[RawMention] = ()) -> EntityResolver:
         """Cluster ``mentions`` into entities; sets ``entities_`` and each mention's ``entity_id``.
 
         ``margin`` mentions (names in captions, credits and bylines the cleaner
@@ -476,9 +484,9 @@ class EntityResolver:
         return self
 
     # votes per normalised form: label counts and title votes
-    def _form_votes(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]]) -> dict[tuple[str, ...], Counter]:
-        votes: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-        for m, k in zip(mentions, keys):
+    def _form_votes(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]]) -> FormVotes:
+        votes: FormVotes = defaultdict(Counter)
+        for m, k in zip(mentions, keys, strict=True):
             if not k:
                 continue
             votes[k][LABEL_TYPES.get(m.label, m.label)] += 1
@@ -486,7 +494,7 @@ class EntityResolver:
                 votes[k]["TITLED"] += 1
         return votes
 
-    def _merge_variants(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: dict) -> None:
+    def _merge_variants(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: FormVotes) -> None:
         """Union multi-word forms that are spelling variants.
 
         Variants share every token's first letter and at least one whole token,
@@ -505,7 +513,7 @@ class EntityResolver:
                     if is_variant(a, b) and _compatible(_type_of(votes[a]), _type_of(votes[b])):
                         uf.union(("form", a), ("form", b))
 
-    def _merge_initials(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: dict) -> None:
+    def _merge_initials(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: FormVotes) -> None:
         """Union a name written with initials or middle initials with the one full name it can stand
         for in the corpus ("S Jaishankar" = "Subrahmanyam Jaishankar", "W. Mark Felt" = "Mark Felt");
         two candidates ("J Smith": John or Jane) leave it alone."""
@@ -525,7 +533,7 @@ class EntityResolver:
             if len(roots) == 1:
                 uf.union(next(iter(roots)), ("form", f))
 
-    def _merge_middle_names(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: dict) -> None:
+    def _merge_middle_names(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: FormVotes) -> None:
         """"Christopher Kenyon Simpson" = "Christopher Simpson": a person's name without its middle name."""
         for f in forms:
             if len(f) == 3 and _type_of(votes[f]) == "PERSON" and len(f[1]) > 1:
@@ -533,7 +541,7 @@ class EntityResolver:
                 if short in forms and _type_of(votes[short]) == "PERSON":
                     uf.union(("form", f), ("form", short))
 
-    def _merge_org_forms(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: dict) -> None:
+    def _merge_org_forms(self, uf: _UnionFind, forms: set[tuple[str, ...]], votes: FormVotes) -> None:
         """Union an organisation's short name with its one longer form in the corpus that only adds a
         legal form or the place it is named after ("Microsoft" = "Microsoft Corp", "Colts" =
         "Indianapolis Colts"), and a place with its one form that adds a place noun ("Aceh" = "Aceh
@@ -555,13 +563,13 @@ class EntityResolver:
             if len(roots) == 1:
                 uf.union(next(iter(roots)), ("form", k))
 
-    def _link_acronyms(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], event_of: dict,
-                       uf: _UnionFind, votes: dict) -> dict[int, Any]:
+    def _link_acronyms(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], event_of: dict[str, str],
+                       uf: _UnionFind, votes: FormVotes) -> dict[int, Any]:
         """Acronym mentions → the organisation they abbreviate (definitions first, then initials)."""
         definitions = _acronym_definitions(mentions, keys)
         memo: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = {}
         by_article = _forms_by_scope(mentions, keys, event_of)
-        corpus_initials: dict[str, set] = defaultdict(set)
+        corpus_initials: dict[str, set[Any]] = defaultdict(set)
         for form in votes:
             if len(form) >= 2 and _type_of(votes[form]) != "PERSON":
                 corpus_initials[initials(form)].add(uf.find(("form", form)))
@@ -583,8 +591,8 @@ class EntityResolver:
                 out[i] = target
         return out
 
-    def _initials_target(self, acr: str, m: RawMention, scopes: dict, event_of: dict, votes: dict,
-                         uf: _UnionFind, memo: dict) -> Any:
+    def _initials_target(self, acr: str, m: RawMention, scopes: dict[Scope, set[Form]], event_of: dict[str, str],
+                         votes: FormVotes, uf: _UnionFind, memo: dict[Scope, dict[str, list[Form]]]) -> Any:
         """The one non-person name in the article (then event) whose initials spell ``acr``."""
         for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
             by_initials = _initials_index(scope, scopes, votes, memo)
@@ -593,8 +601,8 @@ class EntityResolver:
                 return next(iter(roots))
         return None
 
-    def _link_short(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], event_of: dict,
-                    uf: _UnionFind, votes: dict) -> dict[int, Any]:
+    def _link_short(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], event_of: dict[str, str],
+                    uf: _UnionFind, votes: FormVotes) -> dict[int, Any]:
         """Short references → the longer name containing them in the article, event, or corpus."""
         scopes = _forms_by_scope(mentions, keys, event_of)
         by_token: dict[tuple[str, str], dict[str, list[tuple[str, ...]]]] = {}
@@ -605,7 +613,7 @@ class EntityResolver:
                     index[tok].append(f)
             by_token[scope] = index
         cache: dict[tuple[tuple[str, str], tuple[str, ...]], Any] = {}
-        corpus_long: dict[tuple[str, ...], set] = defaultdict(set)
+        corpus_long: dict[Form, set[Any]] = defaultdict(set)
         if self.corpus_fallback:
             for form in votes:
                 if len(form) >= 2 and _type_of(votes[form]) == "PERSON":
@@ -632,7 +640,7 @@ class EntityResolver:
         return out
 
     @staticmethod
-    def _scope_target(k: tuple[str, ...], forms: Iterable[tuple[str, ...]], votes: dict, uf: _UnionFind) -> Any:
+    def _scope_target(k: tuple[str, ...], forms: Iterable[tuple[str, ...]], votes: FormVotes, uf: _UnionFind) -> Any:
         """The single person among ``forms`` whose longest name contains ``k``.
 
         Only person names take short references: inside organisation and place
@@ -650,7 +658,7 @@ class EntityResolver:
         return next(iter(roots)) if len(roots) == 1 else None
 
     def _build(self, mentions: Sequence[RawMention], keys: list[tuple[str, ...]], uf: _UnionFind,
-               link: dict[int, Any], votes: dict, event_of: dict) -> list[Entity]:
+               link: dict[int, Any], votes: FormVotes, event_of: dict[str, str]) -> list[Entity]:
         """Group mentions by cluster; name, type and id each cluster; set mention entity ids."""
         members: dict[Any, list[int]] = defaultdict(list)
         for i, m in enumerate(mentions):
@@ -660,7 +668,7 @@ class EntityResolver:
                 members[uf.find(("form", keys[i]))].append(i)
         entities = []
         taken: set[str] = set()
-        for root, idx in members.items():
+        for idx in members.values():
             entity = _make_entity([mentions[i] for i in idx], [keys[i] for i in idx], {i for i in idx if i in link},
                                   idx, event_of)
             entity.id = _unique_id(entity, taken)
@@ -672,10 +680,10 @@ class EntityResolver:
 
 
 def _spread_links(mentions: Sequence[RawMention], keys: list[tuple[str, ...]], link: dict[int, Any],
-                  uf: _UnionFind, votes: dict) -> None:
+                  uf: _UnionFind, votes: FormVotes) -> None:
     """A short person form ("Modi") that every resolved mention in the corpus links to one full name
     ("Narendra Modi") names that person in the articles that lack the full name too."""
-    targets: dict[tuple[str, ...], set] = defaultdict(set)
+    targets: dict[Form, set[Any]] = defaultdict(set)
     for i, target in link.items():
         if len(keys[i]) == 1:
             targets[keys[i]].add(target)
@@ -688,7 +696,7 @@ def _spread_links(mentions: Sequence[RawMention], keys: list[tuple[str, ...]], l
                 link[i] = target
 
 
-def _drop_joined_names(mentions: Sequence[RawMention], keys: list[tuple[str, ...]], votes: dict) -> None:
+def _drop_joined_names(mentions: Sequence[RawMention], keys: list[tuple[str, ...]], votes: FormVotes) -> None:
     """"Joe Biden-Xi Jinping" (a "Biden-Xi meeting" read as one name) joins two known full names:
     it names neither, and is dropped."""
     for i, k in enumerate(keys):
@@ -715,7 +723,7 @@ def _unique_id(entity: Entity, taken: set[str]) -> str:
     return eid
 
 
-def _type_of(votes: Counter) -> str:
+def _type_of(votes: Counter[str]) -> str:
     """Majority type of a form; a title on a third of its mentions makes it PERSON."""
     counts = {t: votes.get(t, 0) for t in ("PERSON", "ORG", "PLACE")}
     if votes.get("TITLED", 0) * 3 >= sum(counts.values()) > 0:
@@ -728,7 +736,7 @@ CORPORATE_SUFFIXES = {"inc", "co", "corp", "corporation", "company", "ltd", "lim
                       "gmbh", "group", "holdings", "usa", "international", "technologies", "bv", "nv", "pvt"}
 
 
-def _org_short_form(long: tuple[str, ...], short: tuple[str, ...], votes: dict) -> bool:
+def _org_short_form(long: tuple[str, ...], short: tuple[str, ...], votes: FormVotes) -> bool:
     """"Apple" for "Apple Inc", "Colts" for "Indianapolis Colts": an organisation's name without
     its legal form, or without the place it is named after. Any other part ("Council" of an
     organisation) is a different body."""
@@ -746,15 +754,15 @@ PLACE_NOUNS = {"province", "state", "county", "city", "region", "district", "isl
                "territory", "village", "town", "municipality", "governorate", "oblast", "parish"}
 
 
-def _place_short_form(long: tuple[str, ...], short: tuple[str, ...], votes: dict) -> bool:
+def _place_short_form(long: tuple[str, ...], short: tuple[str, ...], votes: FormVotes) -> bool:
     """"Aceh" for "Aceh province": a place and the same place with its kind of place named."""
     n = len(short)
     return (_type_of(votes[long]) == "PLACE" and _type_of(votes.get(short, Counter())) in ("PLACE", "OTHER")
             and long[:n] == short and all(t in PLACE_NOUNS for t in long[n:]))
 
 
-def _initials_index(scope: tuple[str, str], scopes: dict, votes: dict,
-                    memo: dict) -> dict[str, list[tuple[str, ...]]]:
+def _initials_index(scope: Scope, scopes: dict[Scope, set[Form]], votes: FormVotes,
+                    memo: dict[Scope, dict[str, list[Form]]]) -> dict[str, list[tuple[str, ...]]]:
     """Initials → non-person multi-word forms of one scope, built once per scope."""
     if scope not in memo:
         index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -765,14 +773,14 @@ def _initials_index(scope: tuple[str, str], scopes: dict, votes: dict,
     return memo[scope]
 
 
-def _is_place_word(k: tuple[str, ...], votes: dict) -> bool:
+def _is_place_word(k: tuple[str, ...], votes: FormVotes) -> bool:
     """A one-word form the tagger calls a place nearly always (80% of 3+ mentions) and never titles."""
     v = votes.get(k, Counter())
     total = v.get("PERSON", 0) + v.get("ORG", 0) + v.get("PLACE", 0)
     return len(k) == 1 and total >= 3 and v.get("PLACE", 0) >= 0.8 * total and not v.get("TITLED", 0)
 
 
-def _is_org_word(k: tuple[str, ...], votes: dict) -> bool:
+def _is_org_word(k: tuple[str, ...], votes: FormVotes) -> bool:
     """A one-word form the tagger calls an organisation nearly always (80% of 5+ mentions), never titled:
     "Apple" in "Fiona Apple"'s article is still the company."""
     v = votes.get(k, Counter())
@@ -786,10 +794,10 @@ def _compatible(a: str, b: str) -> bool:
 
 
 def _forms_by_scope(mentions: Sequence[RawMention], keys: list[tuple[str, ...]],
-                    event_of: dict) -> dict[tuple[str, str], set[tuple[str, ...]]]:
+                    event_of: dict[str, str]) -> dict[tuple[str, str], set[tuple[str, ...]]]:
     """Multi-word forms present in each article and each event."""
     scopes: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
-    for m, k in zip(mentions, keys):
+    for m, k in zip(mentions, keys, strict=True):
         if len(k) >= 2 and m.label != ACRONYM:
             scopes[("article", m.article_id)].add(k)
             scopes[("event", event_of.get(m.article_id, m.article_id))].add(k)
@@ -798,12 +806,12 @@ def _forms_by_scope(mentions: Sequence[RawMention], keys: list[tuple[str, ...]],
 
 def _acronym_definitions(mentions: Sequence[RawMention], keys: list[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """ACR → long form from "Long Name (ACR)" patterns, majority over the corpus."""
-    found: dict[str, Counter] = defaultdict(Counter)
+    found: dict[str, Counter[Form]] = defaultdict(Counter)
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         by_article[m.article_id].append(i)
     for idx in by_article.values():
-        for a, b in zip(idx, idx[1:]):
+        for a, b in zip(idx, idx[1:], strict=False):  # consecutive pairs: one fewer
             ma, mb = mentions[a], mentions[b]
             if len(keys[b]) == 1 and mb.text.isupper() and 0 < mb.start - ma.end <= 5 and len(keys[a]) >= 2:
                 acr = keys[b][0]
@@ -816,14 +824,14 @@ _IGNORED_ROLES = {"mr", "mrs", "ms", "mr.", "mrs.", "ms.", "former", "senior"}
 
 
 def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[int], idx: list[int],
-                 event_of: dict) -> Entity:
+                 event_of: dict[str, str]) -> Entity:
     """One entity from its mentions: canonical name, type by vote, aliases, roles, articles, events."""
-    forms: Counter = Counter()
+    forms: Counter[str] = Counter()
     shape: dict[str, tuple[str, ...]] = {}
-    type_votes: Counter = Counter()
-    short_votes: Counter = Counter()
-    roles: Counter = Counter()
-    for m, k, i in zip(ms, ks, idx):
+    type_votes: Counter[str] = Counter()
+    short_votes: Counter[str] = Counter()
+    roles: Counter[str] = Counter()
+    for m, k, i in zip(ms, ks, idx, strict=True):
         shown = display_form(m.text)
         forms[shown] += 1
         shape[shown] = k
@@ -855,13 +863,13 @@ def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[in
 
 
 def attach_margin(entities: list[Entity], mentions: Sequence[RawMention], keys: list[tuple[str, ...]],
-                  margin: Sequence[RawMention], event_of: dict, variants: bool = True, short: bool = True,
+                  margin: Sequence[RawMention], event_of: dict[str, str], variants: bool = True, short: bool = True,
                   acronyms: bool = True) -> None:
     """Give each margin mention the body entity it names (same article first, then event) and add
     its written form as an alias and its titles as roles; a name that fits no entity is left."""
     by_id = {e.id: e for e in entities}
     scopes: dict[tuple[str, str], dict[tuple[str, ...], set[str]]] = defaultdict(lambda: defaultdict(set))
-    for m, k in zip(mentions, keys):
+    for m, k in zip(mentions, keys, strict=True):
         if k and m.entity_id:
             scopes[("article", m.article_id)][k].add(m.entity_id)
             scopes[("event", event_of.get(m.article_id, m.article_id))][k].add(m.entity_id)

@@ -20,7 +20,8 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -70,13 +71,13 @@ class FactAligner:
     """
 
     def __init__(self, threshold: float = 0.75, lexical_weight: float = 0.3, value_bonus: float = 0.15,
-                 min_words: int = 6, max_sentences: int = 80, model: str | None = None) -> None:
+                 min_words: int = 6, max_sentences: int = 80) -> None:
         self.threshold = threshold
         self.lexical_weight = lexical_weight
         self.value_bonus = value_bonus
         self.min_words = min_words
         self.max_sentences = max_sentences
-        self.model = model
+        self.model: str | None = None      # the [embed] model (one section names it); the stage sets it
 
     def candidates(self, sentences: Sequence[EventSentence]) -> list[EventSentence]:
         """Sentences long enough to state a fact, the first ``max_sentences`` of each article."""
@@ -154,7 +155,7 @@ class FactAligner:
                     parent[find(j)] = find(i)
         # a shared specific value (a year, a percentage, a sum) links without the mutual-best test:
         # compound sentences state several facts, and the value says which one two sentences share
-        for i, j in zip(*np.nonzero(np.triu(anchored & (scores >= self.threshold), 1))):
+        for i, j in zip(*np.nonzero(np.triu(anchored & (scores >= self.threshold), 1)), strict=True):
             if sents[i].article_id != sents[j].article_id:
                 parent[find(int(j))] = find(int(i))
         groups: dict[int, list[int]] = {}
@@ -166,7 +167,7 @@ class FactAligner:
         """A fact from linked sentences: medoid as its text, outlets, single-outlet flag, value checks."""
         medoid = group[int(np.argmax(scores.sum(axis=1)))] if len(group) > 1 else group[0]
         outlets = sorted({s.outlet for s in group})
-        by_outlet: dict[str, set] = {}
+        by_outlet: dict[str, set[tuple[str, str, float]]] = {}
         for s in group:
             by_outlet.setdefault(s.outlet, set()).update(extract_values(s.text, s.published))
         agree, disagree = compare_values(by_outlet)

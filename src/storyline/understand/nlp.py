@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import DependencyError
 
@@ -26,9 +27,10 @@ def load_nlp(model: str | None = None) -> Any:
     name = model or DEFAULT_MODEL
     try:
         return drop_idle_components(spacy.load(name, exclude=EXCLUDE))
-    except OSError:
+    except OSError as exc:
         if name != DEFAULT_MODEL:
-            raise DependencyError(f"cannot load spaCy model {name!r}: give an installed package name or a path")
+            raise DependencyError(f"cannot load spaCy model {name!r}: "
+                                  "give an installed package name or a path") from exc
     return drop_idle_components(_load_bundled(spacy))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..store import Database
 
@@ -60,7 +60,7 @@ _STATE_KEYS = {v.lower() for v in US_STATES.values()}
 class PlaceVotes:
     """Weighted votes for the places of one event, keyed by lower-cased name."""
 
-    weight: Counter[str] = field(default_factory=Counter)
+    weight: dict[str, float] = field(default_factory=lambda: defaultdict(float))   # weights are fractional
     shown: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     first: dict[str, int] = field(default_factory=dict)
 
@@ -143,7 +143,7 @@ def vote_article(votes: PlaceVotes, text: str, places: Iterable[tuple[int, int, 
         votes.add(line.split(",")[0], DATELINE_WEIGHT, order)
         votes.shown[place_key(line.split(",")[0])][line] += 2      # show "City, State" when given
     a, b = lead_span(text)
-    for start, end, name in places:
+    for start, _end, name in places:
         if a <= start < b:
             locative = _LOCATIVE.search(text[max(0, start - 25):start])
             votes.add(canonical_case(name), LOCATIVE_WEIGHT if locative else MENTION_WEIGHT, order)

@@ -23,7 +23,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..records import Quote
 from .entities import NOT_PERSONS, name_tokens
@@ -260,9 +261,9 @@ class SyntaxAttributor:
         """Parse each quote's sentence once and attribute the quotes in reading order."""
         frames = [_sentence_around(self.sentences, q.start, q.end) for q in self.quotes]
         unique = sorted(set(frames))
-        docs = dict(zip(unique, self.nlp.pipe(self.text[a:b] for a, b in unique)))
+        docs = dict(zip(unique, self.nlp.pipe(self.text[a:b] for a, b in unique), strict=True))
         previous: FoundQuote | None = None
-        for q, frame in zip(self.quotes, frames):
+        for q, frame in zip(self.quotes, frames, strict=True):
             self.attribute(q, frame, docs[frame], previous)
             if q.speaker_entity_id:
                 q.confidence = _CONFIDENCE.get(q.how, 0.6)

@@ -7,7 +7,8 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ..clean.encoding import repair_mojibake
 from ..progress import Progress
@@ -55,9 +56,10 @@ def annotate_new(db: Database, progress: Progress, model: str | None = None, bat
             docs = list(nlp.pipe(texts + [m.text for m in margins if m.text], batch_size=batch_size,
                                  n_process=n_process))
             margin_docs = iter(docs[len(batch):])
+            # docs also holds the margin docs, after the batch's: zip stops at the batch's end
             rows = [(aid, text, extract_mentions(doc, aid), split_sentences(text),
                      margin.mentions(next(margin_docs), aid) if margin.text else [])
-                    for (_, aid, text, _), doc, margin in zip(batch, docs, margins)]
+                    for (_, aid, text, _), doc, margin in zip(batch, docs, margins, strict=False)]
             _write_annotations(db, rows, batch[-1][0])
             done += len(batch)
             advance(len(batch))
@@ -186,15 +188,15 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
     changed = {eid for eid, rec in new.items() if old.get(eid) != rec}
     speaker_changed = {eid for eid in changed if eid not in old or old[eid][:2] != new[eid][:2]
                        or old[eid][3] != new[eid][3]} | (old.keys() - new.keys())
-    moved = [(m.entity_id, r[0]) for m, r in zip(mentions, rows) if m.entity_id != r[7]]
-    stale = {r[1] for m, r in zip(mentions, rows) if m.entity_id != r[7] or m.entity_id in speaker_changed}
+    moved = [(m.entity_id, r[0]) for m, r in zip(mentions, rows, strict=True) if m.entity_id != r[7]]
+    stale = {r[1] for m, r in zip(mentions, rows, strict=True) if m.entity_id != r[7] or m.entity_id in speaker_changed}
     with db.transaction() as conn:
         conn.executemany("DELETE FROM entities WHERE id = ?", [(e,) for e in old.keys() - new.keys()])
         conn.executemany("INSERT OR REPLACE INTO entities(id, name, type, aliases, roles, mentions)"
                          " VALUES (?,?,?,?,?,?)", [(e, *new[e]) for e in changed])
         conn.executemany("UPDATE mentions SET entity_id = ? WHERE rowid = ?", moved)
         conn.executemany("UPDATE margin_mentions SET entity_id = ? WHERE rowid = ?",
-                         [(m.entity_id, r[0]) for m, r in zip(margin, margin_rows) if m.entity_id != r[7]])
+                         [(m.entity_id, r[0]) for m, r in zip(margin, margin_rows, strict=True) if m.entity_id != r[7]])
         conn.executemany("INSERT OR IGNORE INTO quotes_stale(article_id) VALUES (?)", [(a,) for a in stale])
         db.set_state(RESOLVED, signature)
     return True
@@ -401,15 +403,15 @@ class SentenceVectors:
         import numpy as np
 
         keys = [(s.article_id, s.start, s.end) for s in sentences]
-        missing = {k: s.text for k, s in zip(keys, sentences) if k not in self._rows}
+        missing = {k: s.text for k, s in zip(keys, sentences, strict=True) if k not in self._rows}
         if missing:
             if len(self._rows) + len(missing) > self.limit:
                 self._rows.clear()
-                missing = {k: s.text for k, s in zip(keys, sentences)}
+                missing = {k: s.text for k, s in zip(keys, sentences, strict=True)}
             from ..represent import get_encoder
 
             vectors = get_encoder(self.model).encode(list(missing.values()))
-            self._rows.update(zip(missing, vectors))
+            self._rows.update(zip(missing, vectors, strict=True))
         if not keys:
             return np.zeros((0, 1), dtype=np.float32)
         return np.stack([self._rows[k] for k in keys])
@@ -444,8 +446,11 @@ def align_facts(db: Database, aligner: FactAligner, progress: Progress) -> int:
             flat = [s for group in cands for s in group]
             matrix = vectors(flat) if flat else None
             found, at = [], 0
-            for eid, group in zip(chunk, cands):
-                found.append(aligner.align(eid, group, matrix[at:at + len(group)]) if group else [])
+            for eid, group in zip(chunk, cands, strict=True):
+                if group and matrix is not None:        # a non-empty group is in flat, so matrix is set
+                    found.append(aligner.align(eid, group, matrix[at:at + len(group)]))
+                else:
+                    found.append([])
                 at += len(group)
             _write_facts(db, chunk, found, [signature_of(events[e], extra) for e in chunk])
             advance(len(chunk))
@@ -461,6 +466,6 @@ def _write_facts(db: Database, event_ids: list[str], facts: list[list[Any]], sig
             " agreement) VALUES (?,?,?,?,?,?,?,?)",
             [(f.id, eid, f.text, json.dumps(f.sentences, ensure_ascii=False), json.dumps(f.outlets),
               int(f.single_outlet), json.dumps(f.disagreement), json.dumps(f.agreement))
-             for eid, found in zip(event_ids, facts) for f in found])
+             for eid, found in zip(event_ids, facts, strict=True) for f in found])
         conn.executemany("INSERT OR REPLACE INTO event_signatures(stage, event_id, signature) VALUES ('facts',?,?)",
-                         list(zip(event_ids, signatures)))
+                         list(zip(event_ids, signatures, strict=True)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -28,7 +29,8 @@ _YEARS_AGO = re.compile(r"\b(?:in|after|of|for|over|within)\s+(?:a\s+gap\s+of\s+
 _SINCE_YEAR = re.compile(r"\b(?:since|in|from|until|till|by|of|during)\s+(?:early\s+|late\s+|mid-?)?" + _YEAR + r"\b",
                          re.IGNORECASE)
 _PERCENT = re.compile(_NUM + r"\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
-_MONEY = re.compile(r"(?:\$|US\$|€|£|₹|Rs\.?|USD|EUR|INR|PKR)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|trillion|crore|lakh|m|bn)?",
+_MONEY = re.compile(r"(?:\$|US\$|€|£|₹|Rs\.?|USD|EUR|INR|PKR)\s?(\d[\d,]*(?:\.\d+)?)"
+                    r"\s*(million|billion|trillion|crore|lakh|m|bn)?",
                     re.IGNORECASE)
 # "COVID-19 pandemic" is no count of pandemics: a number glued to a word by a hyphen is part of a name
 _COUNT = re.compile(r"(?<![A-Za-z]-)\b" + _NUM + r"[\s-]+([a-z]{3,})\b", re.IGNORECASE)
@@ -86,7 +88,8 @@ def _singular(word: str) -> str:
     return word
 
 
-def compare_values(by_outlet: dict[str, set[tuple[str, str, float]]]) -> tuple[list[dict], list[dict]]:
+def compare_values(by_outlet: dict[str, set[tuple[str, str, float]]],
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Agreements and disagreements between outlets on values of the same kind and unit.
 
     Only outlets that state exactly one value of a kind+unit are compared,
@@ -100,12 +103,13 @@ def compare_values(by_outlet: dict[str, set[tuple[str, str, float]]]) -> tuple[l
         for key, vals in grouped.items():
             if len(vals) == 1:
                 per_key.setdefault(key, {})[outlet] = next(iter(vals))
-    agree, disagree = [], []
-    for (kind, unit), values in per_key.items():
-        if len(values) < 2:
+    agree: list[dict[str, Any]] = []
+    disagree: list[dict[str, Any]] = []
+    for (kind, unit), stated in per_key.items():
+        if len(stated) < 2:
             continue
-        entry = {"kind": kind, "unit": unit, "values": {o: _show(v) for o, v in values.items()}}
-        (agree if len(set(values.values())) == 1 else disagree).append(entry)
+        entry = {"kind": kind, "unit": unit, "values": {o: _show(v) for o, v in stated.items()}}
+        (agree if len(set(stated.values())) == 1 else disagree).append(entry)
     return agree, disagree
 
 

@@ -162,7 +162,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     def api_event(event_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_event(db, event_id)
 
-    @app.get("/api/entities/{entity_id:path}", tags=["api"], summary="One entity: aliases, events, quotes, mentions per month")
+    @app.get("/api/entities/{entity_id:path}", tags=["api"],
+             summary="One entity: aliases, events, quotes, mentions per month")
     def api_entity(entity_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_entity(db, entity_id)
 
@@ -208,7 +209,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     # -- pages ------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
-                     sort: str = Query("recent", pattern="^(recent|size)$"), db: Database = Depends(get_db)) -> Response:
+                     sort: str = Query("recent", pattern="^(recent|size)$"),
+                     db: Database = Depends(get_db)) -> Response:
         data = queries.list_stories(db, page_no, sort)
         for story in data["stories"]:
             story["spark"] = charts.sparkline(story["coverage"])
