@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from storyline.cli.main import cli
 from storyline.report import render_report
+from storyline.web.render import anchor_id
 from storyline.store import Database
 from storyline.web import create_app
 from tests.conftest import shared_data
@@ -35,7 +36,8 @@ def check_every_surface_agrees(db_path: Path, max_events: int | None = None) -> 
     db = Database(db_path, readonly=True)
     ids = [r[0] for r in db.query("SELECT id FROM events ORDER BY n_articles DESC, id")][:max_events]
     exported = {row["id"]: row for row in map(json.loads, _export(db_path))}
-    report = html.unescape(render_report(db))
+    raw_report = render_report(db)
+    report = html.unescape(raw_report)
     client = TestClient(create_app(db_path), base_url="http://localhost")   # the app answers only local hosts
     for event_id in ids:
         api = client.get(f"/api/events/{event_id}").json()
@@ -47,8 +49,15 @@ def check_every_surface_agrees(db_path: Path, max_events: int | None = None) -> 
         assert sorted((q["speaker"], q["text"]) for q in row["quotes"]) == quotes
         assert sorted(str(f["id"]) for f in row["facts"]) == facts
         page = html.unescape(client.get(f"/events/{event_id}").text)
+        # the report has every event of its largest stories in full; past its size budget a story is listed
+        # by title only (issue 13), so its events' quotes are checked on the page alone
+        in_report = f'id="{anchor_id("event", event_id)}"' in raw_report
+        if not in_report:
+            story = db.scalar("SELECT s.title FROM stories s JOIN events e ON e.story_id = s.id WHERE e.id = ?",
+                              (event_id,))
+            assert story is None or html.unescape(story) in report or story in report, event_id
         for _, text in quotes:
-            assert text in page and text in report, (event_id, text)
+            assert text in page and (text in report or not in_report), (event_id, text)
         for source in sources:
             assert source in page, (event_id, source)
     db.close()
