@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .data import add_hostile_article, synthetic_seeds_db
+from .data import add_hostile_article, add_many, synthetic_seeds_db
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "web"
@@ -110,3 +110,17 @@ def page(browser: object) -> Iterator[object]:
 def output_dir() -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def many_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """The seeds DB plus 120 articles, 40 events, 120 entities and 120 quotes: every index has pages."""
+    target = tmp_path_factory.mktemp("many") / "many.db"
+    shutil.copy(web_db, target)
+    return target, add_many(target)
+
+
+@pytest.fixture(scope="session")
+def many_server(many_db: tuple[Path, dict[str, int]]) -> Iterator[LiveServer]:
+    with LiveServer(many_db[0]) as server:
+        yield server

@@ -118,3 +118,42 @@ def add_hostile_article(path: Path) -> dict[str, str]:
                      " VALUES ('ex', 0, ?, 'xss-1', ?)", (XSS, XSS))
     db.close()
     return {"article": "xss-1", "event": "ex", "story": "sx", "entity": "nx"}
+
+
+def add_many(path: Path, n: int = 120) -> dict[str, int]:
+    """``n`` more articles (4 outlets, events of 3), ``n`` entities and ``n`` Lavrov quotes: every index pages.
+
+    Outlet ``Wire D`` never covers the events of the first half, which A, B
+    and C share: those are its blindspots. Returns the expected counts.
+    """
+    db = Database(path)
+    outlets = ["Wire A", "Wire B", "Wire C", "Wire D"]
+    arts = []
+    for i in range(n):
+        outlet = outlets[i % 3] if i < n // 2 else ["Wire A", "Wire D", "Wire B"][i % 3]
+        text = (f"Sergey Lavrov met delegation number {i} in Moscow.\n\n"
+                f"\u201cWe discussed item {i} of the pipeline agenda at length today,\u201d Lavrov said.")
+        arts.append(Article(id=f"many-{i:03d}", title=f"Lavrov talks round {i}", text=text, outlet=outlet,
+                            date=dt.date(2024, 1, 1) + dt.timedelta(days=i // 3), url=f"https://wire.example/{i}",
+                            content_hash=hashlib.sha1(text.encode()).hexdigest()))
+    write_batch(db, arts, [], None)
+    with db.transaction() as conn:
+        for e in range(n // 3):
+            members = [f"many-{i:03d}" for i in range(3 * e, 3 * e + 3)]
+            first = conn.execute("SELECT min(seq) FROM articles WHERE id IN (?,?,?)", members).fetchone()[0]
+            n_outlets = conn.execute("SELECT count(DISTINCT outlet) FROM articles WHERE id IN (?,?,?)",
+                                     members).fetchone()[0]
+            conn.execute("INSERT INTO events(id, title, date, start, end, n_articles, n_outlets, story_id, first_seq)"
+                         " VALUES (?,?,?,?,?,3,?,NULL,?)", (f"many-e{e:02d}", f"Moscow round {e}",
+                                                           (dt.date(2024, 1, 1) + dt.timedelta(days=e)).isoformat(),
+                                                           None, None, n_outlets, first))
+            conn.execute("UPDATE articles SET event_id = ? WHERE id IN (?,?,?)", (f"many-e{e:02d}", *members))
+        for i in range(n):
+            conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES (?,?,?,?,'[]',?)",
+                         (f"many-n{i:03d}", f"Delegate {i:03d}", "PERSON" if i % 2 else "ORG", "[]", n - i))
+            conn.execute("INSERT INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id,"
+                         " event_id) VALUES (?,?,?,0,10,'Lavrov','lavrov',NULL,?)",
+                         (f"many-q{i:03d}", f"We discussed item {i} of the pipeline agenda at length today,",
+                          f"many-{i:03d}", f"many-e{i // 3:02d}"))
+    db.close()
+    return {"articles": n, "entities": n, "quotes": n, "events": n // 3, "blindspots_d": (n // 2) // 3}

@@ -189,13 +189,18 @@ def top_entities(db: Database, where: str, params: Sequence[Any], limit: int = 2
         FROM events e JOIN articles a ON a.event_id = e.id
              JOIN mentions m ON m.article_id = a.id JOIN entities n ON n.id = m.entity_id
         WHERE {where} GROUP BY n.id ORDER BY n_mentions DESC, n.name LIMIT ?""", (*params, limit))
-    have = {e["name"] for e in found}
+    have = {e["id"] for e in found}
     for name in named:
-        if isinstance(name, str) and name not in have:
-            match = db.one("SELECT id, name, type FROM entities WHERE name = ?", (name,))
-            found.append(dict(match) | {"n_mentions": None} if match else
-                         {"id": None, "name": name, "type": None, "n_mentions": None})
-            have.add(name)
+        if not isinstance(name, str):
+            continue
+        # the story's key names, each once and each a link: by exact name, else by name or alias ignoring case
+        match = db.one("SELECT id, name, type FROM entities WHERE name = ?", (name,)) or db.one(
+            "SELECT id, name, type FROM entities WHERE name = ? COLLATE NOCASE OR EXISTS (SELECT 1 FROM"
+            " json_each(entities.aliases) WHERE value = ? COLLATE NOCASE) ORDER BY mentions DESC LIMIT 1",
+            (name, name))
+        if match and match["id"] not in have:
+            found.append(dict(match) | {"n_mentions": None})
+            have.add(match["id"])
     return found
 
 
@@ -409,7 +414,23 @@ def get_article(db: Database, article_id: str) -> dict[str, Any]:
     art["original"] = dict(original) if original else None
     art["entities"] = sorted({(m["entity_id"], m["entity_name"] or "") for m in mentions if m["entity_id"]},
                              key=lambda e: e[1])
+    art["legend"] = entity_legend(m["label"] for m in mentions if m["entity_id"])
     return art
+
+
+# The colour classes of marked names in an article (style.css .ent.*) and what each means, for its legend.
+ENTITY_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+                "PLACE": "place"}
+
+
+def entity_legend(labels: Iterable[str | None]) -> list[dict[str, str]]:
+    """One legend entry per colour used: the CSS label class and the kind of name it marks."""
+    seen: dict[str, dict[str, str]] = {}
+    for label in labels:
+        kind = ENTITY_KINDS.get(label or "", "other name")
+        seen.setdefault(kind, {"label": label if label in ENTITY_KINDS else "OTHER", "kind": kind})
+    order = ["person", "organisation", "place", "other name"]
+    return sorted(seen.values(), key=lambda e: order.index(e["kind"]))
 
 
 def mark_segments(text: str, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -458,18 +479,26 @@ def fts_query(text: str | None, any_word: bool = False) -> str | None:
 
 
 def search(db: Database, q: str | None = None, entity: str | None = None, outlet: str | None = None,
-           date_from: str | None = None, date_to: str | None = None, limit: int = 50) -> dict[str, Any]:
-    """Ranked full-text search (bm25, title weighted) with snippets, filtered by entity, outlet and dates."""
+           date_from: str | None = None, date_to: str | None = None, limit: int = PAGE_SIZE,
+           page: int = 1) -> dict[str, Any]:
+    """Ranked full-text search (bm25, title weighted) with snippets, filtered by entity, outlet and dates.
+
+    ``total`` is the true count of matches (not capped at ``limit``); ``page`` pages through them.
+    """
     match = fts_query(q)
     where, params = _search_filters(entity, outlet, parse_date(date_from), parse_date(date_to))
-    results, any_word = _ranked(db, match, where, params, limit), False
-    if not results and match and " " in match:
+    page = max(1, page)
+    offset = (page - 1) * limit
+    total, any_word = _count(db, match, where, params), False
+    if not total and match and " " in match:
         # no article has every word: rank those with any of them rather than show nothing
         match, any_word = fts_query(q, any_word=True), True
-        results = _ranked(db, match, where, params, limit)
+        total = _count(db, match, where, params)
+    results = _ranked(db, match, where, params, limit, offset) if total else []
     for r in results:
         r["snippet"] = snippet_segments(r["snippet"] or "")
-    return {"q": q or "", "query": match, "any_word": any_word, "results": results,
+    return {"q": q or "", "query": match, "any_word": any_word, "results": results, "total": total,
+            "page": page, "page_size": limit, "pages": max(1, -(-total // limit)),
             "filters": {"entity": entity, "outlet": outlet, "date_from": date_from, "date_to": date_to},
             "outlets": [r[0] for r in db.query("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
                                                " ORDER BY outlet LIMIT 500")],
@@ -477,7 +506,18 @@ def search(db: Database, q: str | None = None, entity: str | None = None, outlet
                                      (entity or "", entity or ""))}
 
 
-def _ranked(db: Database, match: str | None, where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
+def _count(db: Database, match: str | None, where: str, params: list[Any]) -> int:
+    """How many articles match the FTS query and filters (the true total behind one page of results)."""
+    if match:
+        return db.scalar("SELECT count(*) FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+                         f" WHERE articles_fts MATCH ? {where}", (match, *params)) or 0
+    if where:
+        return db.scalar(f"SELECT count(*) FROM articles a WHERE 1 {where}", params) or 0
+    return 0
+
+
+def _ranked(db: Database, match: str | None, where: str, params: list[Any], limit: int,
+            offset: int = 0) -> list[dict[str, Any]]:
     """Articles matching the FTS query (bm25, title weighted 4x) and filters; filters alone sort by date."""
     if match:
         sql = f"""
@@ -485,12 +525,12 @@ def _ranked(db: Database, match: str | None, where: str, params: list[Any], limi
                    snippet(articles_fts, 1, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 24) AS snippet,
                    bm25(articles_fts, 4.0, 1.0) AS score
             FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-            WHERE articles_fts MATCH ? {where} ORDER BY score LIMIT ?"""
-        return _dicts(db, sql, (match, *params, limit))
+            WHERE articles_fts MATCH ? {where} ORDER BY score, a.seq LIMIT ? OFFSET ?"""
+        return _dicts(db, sql, (match, *params, limit, offset))
     if where:
         return _dicts(db, f"SELECT a.id, a.title, a.date, a.outlet, a.event_id, a.duplicate_of,"
                           f" substr(a.text, 1, 200) AS snippet, 0.0 AS score FROM articles a"
-                          f" WHERE 1 {where} ORDER BY a.date DESC LIMIT ?", (*params, limit))
+                          f" WHERE 1 {where} ORDER BY a.date DESC, a.seq LIMIT ? OFFSET ?", (*params, limit, offset))
     return []
 
 

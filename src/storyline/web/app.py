@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import NotFoundError, StoreError
 from ..store import Database
 from ..summarize.timeline import story_key_dates
+from ..views import browse
 from ..views import pages as queries
 from . import charts
 from .render import make_environment
@@ -170,10 +171,40 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     def api_article(article_id: str, db: Database = Depends(get_db)) -> dict[str, Any]:
         return queries.get_article(db, article_id)
 
-    @app.get("/api/search", tags=["api"], summary="Full-text search (bm25) with entity, outlet and date filters")
+    @app.get("/api/search", tags=["api"],
+             summary="Search articles (bm25; entity, outlet and date filters), events, entities and quotes: true totals, paged")
     def api_search(q: str = "", entity: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
-                   date_to: str = Query("", alias="to"), db: Database = Depends(get_db)) -> dict[str, Any]:
-        return queries.search(db, q, entity or None, outlet or None, date_from or None, date_to or None)
+                   date_to: str = Query("", alias="to"), kind: str = Query("", pattern="^(|articles|events|entities|quotes)$"),
+                   page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), db: Database = Depends(get_db)) -> dict[str, Any]:
+        return browse.search_everything(db, q, kind or None, page_no, entity=entity or None, outlet=outlet or None,
+                                        date_from=date_from or None, date_to=date_to or None)
+
+    @app.get("/api/events", tags=["api"], summary="Events, latest first, filtered by date range, outlet and entity; paged")
+    def api_events(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), date_from: str = Query("", alias="from"),
+                   date_to: str = Query("", alias="to"), outlet: str = "", entity: str = "",
+                   db: Database = Depends(get_db)) -> dict[str, Any]:
+        return browse.browse_events(db, date_from or None, date_to or None, outlet or None, entity or None, page_no)
+
+    @app.get("/api/entities", tags=["api"], summary="Entities by mentions, filtered by type and name; paged")
+    def api_entities(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), type: str = "", name: str = "",  # noqa: A002
+                     db: Database = Depends(get_db)) -> dict[str, Any]:
+        return browse.browse_entities(db, type or None, name or None, page_no)
+
+    @app.get("/api/quotes", tags=["api"], summary="Quotes by speaker, filtered by speaker and words of the text; paged")
+    def api_quotes(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), speaker: str = "", q: str = "",
+                   db: Database = Depends(get_db)) -> dict[str, Any]:
+        return browse.browse_quotes(db, speaker or None, q or None, page_no)
+
+    @app.get("/api/outlets", tags=["api"], summary="Outlets by events covered, with blindspot counts; paged")
+    def api_outlets(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                    db: Database = Depends(get_db)) -> dict[str, Any]:
+        return browse.browse_outlets(db, page_no)
+
+    @app.get("/api/outlets/{outlet:path}", tags=["api"],
+             summary="One outlet: events covered and its blindspots (events >= 2 other outlets covered); paged")
+    def api_outlet(outlet: str, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                   db: Database = Depends(get_db)) -> dict[str, Any]:
+        return browse.outlet_blindspots(db, outlet, page_no)
 
     # -- pages ------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -193,13 +224,32 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
                     spark=charts.sparkline(story["coverage"], width=260, height=50, bins=40))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
-    def events_index(request: Request, page_no: int = Query(1, alias="page", ge=1),
-                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"),
-                     outlet: str = "", entity: str = "", db: Database = Depends(get_db)) -> Response:
-        from ..views.browse import browse_events
-
+    def events_index(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"), outlet: str = "",
+                     entity: str = "", db: Database = Depends(get_db)) -> Response:
         return page(request, "events_index.html",
-                    **browse_events(db, date_from or None, date_to or None, outlet or None, entity or None, page_no))
+                    **browse.browse_events(db, date_from or None, date_to or None, outlet or None, entity or None, page_no))
+
+    @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+    def entities_index(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), type: str = "",  # noqa: A002
+                       name: str = "", db: Database = Depends(get_db)) -> Response:
+        return page(request, "entities_index.html", **browse.browse_entities(db, type or None, name or None, page_no))
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_index(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), speaker: str = "",
+                     q: str = "", db: Database = Depends(get_db)) -> Response:
+        data = browse.browse_quotes(db, speaker or None, q or None, page_no)
+        return page(request, "quotes_index.html", quote_q=data["filters"]["q"], **data)
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_index(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                      db: Database = Depends(get_db)) -> Response:
+        return page(request, "outlets_index.html", **browse.browse_outlets(db, page_no))
+
+    @app.get("/outlets/{outlet:path}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet_page(request: Request, outlet: str, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                    db: Database = Depends(get_db)) -> Response:
+        return page(request, "outlet.html", **browse.outlet_blindspots(db, outlet, page_no))
 
     @app.get("/events/{event_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, event_id: str, db: Database = Depends(get_db)) -> Response:
@@ -218,8 +268,10 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "", entity: str = "", outlet: str = "",
                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"),
-                    db: Database = Depends(get_db)) -> Response:
-        data = queries.search(db, q, entity or None, outlet or None, date_from or None, date_to or None)
+                    kind: str = Query("", pattern="^(|articles|events|entities|quotes)$"),
+                    page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), db: Database = Depends(get_db)) -> Response:
+        data = browse.search_everything(db, q, kind or None, page_no, entity=entity or None, outlet=outlet or None,
+                                        date_from=date_from or None, date_to=date_to or None)
         return page(request, "search.html", **data)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)

@@ -33,7 +33,7 @@ def plural(n: Any, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-PAGES = {"story": "/stories/", "event": "/events/", "entity": "/entities/", "article": "/articles/"}
+PAGES = {"story": "/stories/", "event": "/events/", "entity": "/entities/", "article": "/articles/", "outlet": "/outlets/"}
 
 
 def app_url(kind: str, ident: Any) -> str:
@@ -43,7 +43,7 @@ def app_url(kind: str, ident: Any) -> str:
 
 def report_url(kind: str, ident: Any) -> str:
     """The in-page anchor of an item in the self-contained report ('' for entities, which have no section)."""
-    return "" if kind == "entity" else f"#{kind}-" + quote(str(ident), safe="")
+    return "" if kind in ("entity", "outlet") else f"#{kind}-" + quote(str(ident), safe="")
 
 
 def anchor_id(kind: str, ident: Any) -> str:
