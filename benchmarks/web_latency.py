@@ -89,12 +89,14 @@ def fill_from_gold(db, gold_path: Path) -> None:
             conn.executemany("UPDATE articles SET event_id = ? WHERE id = ?", [(eid, a["id"]) for a in members])
             for pos, art in enumerate(members[:3]):
                 sentence = SENTENCE.split(art["text"].strip(), maxsplit=1)[0][:300]
-                conn.execute("INSERT OR REPLACE INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)", (eid, pos, sentence, art["id"], art["outlet"]))
+                conn.execute("INSERT OR REPLACE INTO summaries(event_id, position, text, article_id, outlet)"
+                             " VALUES (?,?,?,?,?)", (eid, pos, sentence, art["id"], art["outlet"]))
             add_understanding(conn, eid, members, entity_ids)
         for sid, eids in stories.items():
             dates = sorted(a["date"] for e in eids for a in events[e] if a["date"])
             title = events[sorted(eids)[0]][0]["title"]
-            conn.execute("INSERT OR REPLACE INTO stories(id, title, start, end, entities, n_events) VALUES (?,?,?,?,?,?)",
+            conn.execute("INSERT OR REPLACE INTO stories(id, title, start, end, entities, n_events)"
+                         " VALUES (?,?,?,?,?,?)",
                          (sid, title, dates[0] if dates else None, dates[-1] if dates else None, "[]", len(eids)))
             conn.executemany("UPDATE events SET story_id = ? WHERE id = ?", [(sid, e) for e in eids])
         conn.executemany("UPDATE articles SET duplicate_of = ? WHERE id = ?",
@@ -110,13 +112,16 @@ def add_understanding(conn, eid: str, members: list[dict], entity_ids: dict[str,
             name = m.group(1)
             if name not in entity_ids:
                 entity_ids[name] = f"ent{len(entity_ids)}"
-                conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES (?,?,?,?,?,0)", (entity_ids[name], name, "ORG", "[]", "[]"))
+                conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES (?,?,?,?,?,0)",
+                             (entity_ids[name], name, "ORG", "[]", "[]"))
             conn.execute("INSERT INTO mentions(article_id, entity_id, start, end, text, label) VALUES (?,?,?,?,?,?)",
                          (art["id"], entity_ids[name], m.start(1), m.end(1), name, "ORG"))
         for k, q in enumerate(QUOTE.finditer(art["text"])):
-            conn.execute("INSERT OR REPLACE INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            conn.execute("INSERT OR REPLACE INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id,"
+                         " group_id, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
                          (f"{art['id']}-q{k}", q.group(1), art["id"], q.start(1), q.end(1), None, None, None, eid))
-    conn.execute("INSERT OR REPLACE INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement) VALUES (?,?,?,?,?,?,?)",
+    conn.execute("INSERT OR REPLACE INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement)"
+                 " VALUES (?,?,?,?,?,?,?)",
                  (f"{eid}-f0", eid, members[0]["title"] or "",
                   json.dumps([{"article_id": a["id"], "outlet": a["outlet"], "text": a["title"]} for a in members]),
                   json.dumps(outlets), int(len(outlets) == 1), "[]"))
@@ -133,14 +138,16 @@ def sample_paths(db_path: Path, n: int, seed: int = 3) -> dict[str, list[str]]:
         values = [r[0] for r in db.query(sql)]
         return [rng.choice(values) for _ in range(n)] if values else []
 
-    words = [w for t in ids("SELECT title FROM articles WHERE title IS NOT NULL") for w in re.findall(r"[a-z]{5,}", (t or "").lower())]
+    words = [w for t in ids("SELECT title FROM articles WHERE title IS NOT NULL")
+             for w in re.findall(r"[a-z]{5,}", (t or "").lower())]
     paths = {
         "stories": [f"/?page={rng.randint(1, 3)}&sort={rng.choice(['recent', 'size'])}" for _ in range(n)],
         "story": [f"/stories/{i}" for i in ids("SELECT id FROM stories")],
         "event": [f"/events/{i}" for i in ids("SELECT id FROM events")],
         "entity": [f"/entities/{i}" for i in ids("SELECT id FROM entities ORDER BY mentions DESC LIMIT 2000")],
         "article": [f"/articles/{i}" for i in ids("SELECT id FROM articles")],
-        "search": [f"/search?q={rng.choice(words)}" + (f"+{rng.choice(words)}" if rng.random() < .5 else "") for _ in range(n)],
+        "search": [f"/search?q={rng.choice(words)}" + (f"+{rng.choice(words)}" if rng.random() < .5 else "")
+                   for _ in range(n)],
         "api_event": [f"/api/events/{i}" for i in ids("SELECT id FROM events")],
     }
     db.close()

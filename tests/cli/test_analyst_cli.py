@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+RunDB = tuple[Path, subprocess.CompletedProcess[str]]     # the database and the `run` that built it
 
 
 def cli(*args: str, db: Path, quiet: bool = True) -> subprocess.CompletedProcess[str]:
@@ -20,14 +21,14 @@ def cli(*args: str, db: Path, quiet: bool = True) -> subprocess.CompletedProcess
 
 
 @pytest.fixture(scope="module")
-def run_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def run_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> RunDB:
     db = tmp_path_factory.mktemp("analyst") / "demo.db"
     done = cli("run", str(seeds_dir), db=db)
     assert done.returncode == 0, done.stderr
     return db, done
 
 
-def test_run_prints_a_summary_and_next_commands_not_an_article_table(run_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_run_prints_a_summary_and_next_commands_not_an_article_table(run_db: RunDB) -> None:
     db, done = run_db
     out = done.stdout
     assert "5 articles" in out and "2 events" in out and "1 story" in out
@@ -37,9 +38,10 @@ def test_run_prints_a_summary_and_next_commands_not_an_article_table(run_db: tup
     assert "┃" not in out and len(out.splitlines()) < 25       # no 191-row table
 
 
-def test_every_suggested_command_exits_0(run_db: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+def test_every_suggested_command_exits_0(run_db: RunDB, tmp_path: Path) -> None:
     db, done = run_db
-    suggested = [line.split("#")[0].split() for line in done.stdout.splitlines() if line.strip().startswith("storyline")]
+    suggested = [line.split("#")[0].split() for line in done.stdout.splitlines()
+                 if line.strip().startswith("storyline")]
     assert len(suggested) >= 4
     for words in suggested:
         args = words[3:] if words[1] == "--db" else words[1:]
@@ -51,7 +53,7 @@ def test_every_suggested_command_exits_0(run_db: tuple[Path, subprocess.Complete
         assert result.returncode == 0, (words, result.stderr)
 
 
-def test_timeline_json_has_dates_with_cited_sentences(run_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_timeline_json_has_dates_with_cited_sentences(run_db: RunDB) -> None:
     db, _ = run_db
     done = cli("timeline", "--dates", "3", "--sentences", "2", "--json", db=db)
     assert done.returncode == 0, done.stderr
@@ -65,7 +67,7 @@ def test_timeline_json_has_dates_with_cited_sentences(run_db: tuple[Path, subpro
         assert all(s["text"] and s["article_id"] in ids for s in entry["sentences"])
 
 
-def test_timeline_text_shows_event_ids_and_timelinejs_exports(run_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_timeline_text_shows_event_ids_and_timelinejs_exports(run_db: RunDB) -> None:
     db, _ = run_db
     events = {e["id"] for e in json.loads(cli("events", "--json", db=db).stdout)}
     text = cli("timeline", db=db).stdout
@@ -76,7 +78,7 @@ def test_timeline_text_shows_event_ids_and_timelinejs_exports(run_db: tuple[Path
     assert bad.returncode == 1 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
 
 
-def test_event_shows_a_facts_summary_and_the_grid_only_on_request(run_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_event_shows_a_facts_summary_and_the_grid_only_on_request(run_db: RunDB) -> None:
     db, _ = run_db
     event = json.loads(cli("events", "--json", db=db).stdout)[0]["id"]
     plain = cli("event", event, db=db).stdout
@@ -88,13 +90,13 @@ def test_event_shows_a_facts_summary_and_the_grid_only_on_request(run_db: tuple[
     assert len(longest) > 100 and " ".join(longest.split()[-3:]) in " ".join(plain.split())   # quotes in full
 
 
-def test_entity_lists_events_and_articles(run_db: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_entity_lists_events_and_articles(run_db: RunDB) -> None:
     db, _ = run_db
     out = cli("entity", "Lavrov", db=db).stdout
     assert "Events (2)" in out and "Articles (5)" in out and "Quotes" in out
 
 
-def test_counts_agree_between_ingest_stats_and_rejects(run_db: tuple[Path, subprocess.CompletedProcess[str]], seeds_dir: Path) -> None:
+def test_counts_agree_between_ingest_stats_and_rejects(run_db: RunDB, seeds_dir: Path) -> None:
     db, done = run_db
     stats = json.loads(cli("stats", "--json", db=db).stdout)
     assert "duplicates 0" in done.stderr and stats["duplicates"] == 0

@@ -125,6 +125,8 @@ def test_alignment_rouge_equals_tilse_many_to_one() -> None:
     gt = GroundTruth([Timeline({d: [tokenize(s).lower() for s in v] for d, v in gold.items()})])
     ref = rouge.TimelineRougeEvaluator(measures=["rouge_1", "rouge_2"], rouge_computation="reimpl") \
         .evaluate_align_date_content_costs_many_to_one(tl, gt)
-    assert ours.r1_p == pytest.approx(ref["rouge_1"]["precision"]) and ours.r1_r == pytest.approx(ref["rouge_1"]["recall"])
-    assert ours.r2_p == pytest.approx(ref["rouge_2"]["precision"]) and ours.r2_r == pytest.approx(ref["rouge_2"]["recall"])
+    assert ours.r1_p == pytest.approx(ref["rouge_1"]["precision"])
+    assert ours.r1_r == pytest.approx(ref["rouge_1"]["recall"])
+    assert ours.r2_p == pytest.approx(ref["rouge_2"]["precision"])
+    assert ours.r2_r == pytest.approx(ref["rouge_2"]["recall"])
     assert (ours.date_p, ours.date_r) == (pytest.approx(1 / 3), pytest.approx(1 / 2))

@@ -45,33 +45,43 @@ def synthetic_seeds_db(path: Path, seeds_dir: Path) -> Path:
     ids = [a.id for a in arts]
     first, second = ids[:4], ids[4:]
     with db.transaction() as conn:
-        conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES ('s1', 'Pakistan and Russia foreign ministers meet', '2021-04-07',"
+        conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events)"
+                     " VALUES ('s1', 'Pakistan and Russia foreign ministers meet', '2021-04-07',"
                      " '2023-05-04', ?, 2)", (json.dumps(["Sergey Lavrov", "Pakistan"]),))
-        for eid, title, day, members in (("e2021", "Lavrov visits Islamabad for talks with Qureshi", "2021-04-07", first),
+        for eid, title, day, members in (("e2021", "Lavrov visits Islamabad for talks with Qureshi", "2021-04-07",
+                                          first),
                                          ("e2023", "Bilawal meets Lavrov at SCO meeting in Goa", "2023-05-04", second)):
             seqs = [conn.execute("SELECT seq FROM articles WHERE id = ?", (i,)).fetchone()[0] for i in members]
             conn.execute("INSERT INTO events(id, title, date, start, end, n_articles, n_outlets, story_id, first_seq)"
                          " VALUES (?,?,?,?,?,?,?,?,?)", (eid, title, day, day, day, len(members), len(members), "s1",
                                                           min(seqs)))
-            conn.execute(f"UPDATE articles SET event_id = ?, story_id = 's1' WHERE id IN ({','.join('?' * len(members))})",
-                         (eid, *members))
-            texts = {i: conn.execute("SELECT text, outlet FROM articles WHERE id = ?", (i,)).fetchone() for i in members}
+            marks = ",".join("?" * len(members))
+            conn.execute(f"UPDATE articles SET event_id = ?, story_id = 's1' WHERE id IN ({marks})", (eid, *members))
+            texts = {i: conn.execute("SELECT text, outlet FROM articles WHERE id = ?", (i,)).fetchone()
+                     for i in members}
             for pos, aid in enumerate(members[:3]):
                 sentence = re.split(r"(?<=[.!?])\s+", texts[aid][0].split("\n")[-1])[0][:200]
-                conn.execute("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)", (eid, pos, sentence, aid, texts[aid][1]))
-            conn.execute("INSERT INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement) VALUES (?,?,?,?,?,?,?)",
+                conn.execute("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES (?,?,?,?,?)",
+                             (eid, pos, sentence, aid, texts[aid][1]))
+            conn.execute("INSERT INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement)"
+                         " VALUES (?,?,?,?,?,?,?)",
                          (f"f-{eid}", eid, "The ministers held talks.",
-                          json.dumps([{"article_id": a, "outlet": texts[a][1], "text": "They held talks."} for a in members[:2]]),
+                          json.dumps([{"article_id": a, "outlet": texts[a][1], "text": "They held talks."}
+                                      for a in members[:2]]),
                           json.dumps([texts[a][1] for a in members[:2]]), int(len(members) == 1), "[]"))
-        conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES ('lavrov', 'Sergey Lavrov', 'PERSON', ?, '[]', 0)",
+        conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions)"
+                     " VALUES ('lavrov', 'Sergey Lavrov', 'PERSON', ?, '[]', 0)",
                      (json.dumps(["Lavrov", "Sergei Lavrov"]),))
         for aid in ids:
             text = conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()[0]
             for m in re.finditer(r"Lavrov", text):
-                conn.execute("INSERT INTO mentions(article_id, entity_id, start, end, text, label) VALUES (?,?,?,?,?,?)", (aid, "lavrov", m.start(), m.end(), m.group(), "PERSON"))
+                conn.execute("INSERT INTO mentions(article_id, entity_id, start, end, text, label)"
+                             " VALUES (?,?,?,?,?,?)",
+                             (aid, "lavrov", m.start(), m.end(), m.group(), "PERSON"))
             quote = re.search(r"[\"“]([^\"”]{20,200})[\"”]", text)
             if quote:
-                conn.execute("INSERT INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                conn.execute("INSERT INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id,"
+                             " group_id, event_id) VALUES (?,?,?,?,?,?,?,?,?)",
                              (f"q-{aid}", quote.group(1), aid, quote.start(1), quote.end(1), "Lavrov", "lavrov",
                               None, "e2021" if aid in first else "e2023"))
         conn.execute("UPDATE entities SET mentions = (SELECT count(*) FROM mentions WHERE entity_id = 'lavrov')")
@@ -87,18 +97,25 @@ def add_hostile_article(path: Path) -> dict[str, str]:
                   content_hash=hashlib.sha1(XSS.encode()).hexdigest())
     write_batch(db, [art], [], None)
     with db.transaction() as conn:
-        conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES ('sx', ?, '2022-01-01', '2022-01-01', ?, 1)", (f"Story {XSS}", json.dumps([XSS])))
-        conn.execute("INSERT INTO events(id, title, date, start, end, n_articles, n_outlets, story_id, first_seq, keywords)"
-                     " VALUES ('ex', ?, '2022-01-01', '2022-01-01', '2022-01-01', 1, 1, 'sx',"
+        conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events)"
+                     " VALUES ('sx', ?, '2022-01-01', '2022-01-01', ?, 1)", (f"Story {XSS}", json.dumps([XSS])))
+        conn.execute("INSERT INTO events(id, title, date, start, end, n_articles, n_outlets, story_id, first_seq,"
+                     " keywords) VALUES ('ex', ?, '2022-01-01', '2022-01-01', '2022-01-01', 1, 1, 'sx',"
                      " (SELECT seq FROM articles WHERE id = 'xss-1'), ?)", (f"Event {XSS}", json.dumps([XSS])))
         conn.execute("UPDATE articles SET event_id = 'ex', story_id = 'sx' WHERE id = 'xss-1'")
-        conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions) VALUES ('nx', ?, 'PERSON', ?, ?, 1)", (f"Name {XSS}", json.dumps([XSS]), json.dumps([XSS])))
-        conn.execute("INSERT INTO mentions(article_id, entity_id, start, end, text, label) VALUES ('xss-1', 'nx', 0, 7, 'Hostile', ?)", (XSS,))
-        conn.execute("INSERT INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id, event_id) VALUES ('qx', ?, 'xss-1', 0, 8, ?, 'nx', NULL, 'ex')", (XSS, XSS))
-        conn.execute("INSERT INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement) VALUES ('fx', 'ex', ?, ?, ?, 1, ?)",
+        conn.execute("INSERT INTO entities(id, name, type, aliases, roles, mentions)"
+                     " VALUES ('nx', ?, 'PERSON', ?, ?, 1)",
+                     (f"Name {XSS}", json.dumps([XSS]), json.dumps([XSS])))
+        conn.execute("INSERT INTO mentions(article_id, entity_id, start, end, text, label)"
+                     " VALUES ('xss-1', 'nx', 0, 7, 'Hostile', ?)", (XSS,))
+        conn.execute("INSERT INTO quotes(id, text, article_id, start, end, speaker, speaker_entity_id, group_id,"
+                     " event_id) VALUES ('qx', ?, 'xss-1', 0, 8, ?, 'nx', NULL, 'ex')", (XSS, XSS))
+        conn.execute("INSERT INTO facts(id, event_id, text, sentences, outlets, single_outlet, disagreement)"
+                     " VALUES ('fx', 'ex', ?, ?, ?, 1, ?)",
                      (XSS, json.dumps([{"article_id": "xss-1", "outlet": XSS, "text": XSS}]), json.dumps([XSS]),
                       json.dumps([XSS])))
-        conn.execute("INSERT INTO summaries(event_id, position, text, article_id, outlet) VALUES ('ex', 0, ?, 'xss-1', ?)", (XSS, XSS))
+        conn.execute("INSERT INTO summaries(event_id, position, text, article_id, outlet)"
+                     " VALUES ('ex', 0, ?, 'xss-1', ?)", (XSS, XSS))
     db.close()
     return {"article": "xss-1", "event": "ex", "story": "sx", "entity": "nx"}
 

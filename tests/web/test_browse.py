@@ -88,5 +88,6 @@ def test_story_chips_link_once_and_article_legend(web_db: Path) -> None:
     chips = re.findall(r'<(a|span) class="pill"[^>]*>([^<]+)<', story)
     assert chips and all(tag == "a" for tag, _ in chips)
     assert len([name for _, name in chips]) == len({name for _, name in chips})
-    article = client.get("/articles/" + client.get("/api/search", params={"q": "Lavrov"}).json()["results"][0]["id"]).text
+    first_hit = client.get("/api/search", params={"q": "Lavrov"}).json()["results"][0]["id"]
+    article = client.get("/articles/" + first_hit).text
     assert 'id="entity-legend"' in article and '<span class="ent PERSON">person</span>' in article

@@ -40,7 +40,8 @@ def _walk(page, base: str, output_dir: Path) -> None:
     output_dir.mkdir(parents=True, exist_ok=True)
     page.goto(base + "/")
     _shot(page, output_dir, "1-stories")
-    seeds_story = page.locator("article.story").filter(has_text=re.compile("Lavrov|Russia|Pakistan|Qureshi|Bilawal", re.I))
+    seeds_story = page.locator("article.story").filter(
+        has_text=re.compile("Lavrov|Russia|Pakistan|Qureshi|Bilawal", re.I))
     seeds_story.first.locator("h3 a").click()
     page.wait_for_url(re.compile(r"/stories/"))
     _shot(page, output_dir, "2-story")

@@ -34,7 +34,8 @@ def test_events_without_stories_or_understanding(tmp_path: Path) -> None:
     path = _articles_only(tmp_path / "e.db")
     db = Database(path)
     with db.transaction() as conn:
-        conn.execute("INSERT INTO events(id, title, date, n_articles, n_outlets, first_seq) VALUES ('e1', 'Harbour', '2024-01-02', 3, 1, 1)")
+        conn.execute("INSERT INTO events(id, title, date, n_articles, n_outlets, first_seq)"
+                     " VALUES ('e1', 'Harbour', '2024-01-02', 3, 1, 1)")
         conn.execute("UPDATE articles SET event_id = 'e1'")
     db.close()
     client = TestClient(create_app(path), base_url="http://localhost")

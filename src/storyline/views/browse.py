@@ -138,7 +138,8 @@ def browse_outlets(db: Database, page: int = 1) -> dict[str, Any]:
     rows = _dicts(db, f"""{_EVENT_OUTLETS}
         SELECT a.outlet, count(*) AS articles,
                (SELECT count(*) FROM eo WHERE eo.outlet = a.outlet) AS events,
-               ? - (SELECT count(*) FROM eo JOIN ec USING (event_id) WHERE eo.outlet = a.outlet AND ec.n >= 2) AS blindspots
+               ? - (SELECT count(*) FROM eo JOIN ec USING (event_id)
+                    WHERE eo.outlet = a.outlet AND ec.n >= 2) AS blindspots
         FROM articles a WHERE a.outlet IS NOT NULL GROUP BY a.outlet
         ORDER BY events DESC, a.outlet LIMIT ? OFFSET ?""", (shared, PAGE_SIZE, paging.pop("offset")))
     return {"outlets": rows, "shared_events": shared, **paging}

@@ -172,14 +172,18 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
         return queries.get_article(db, article_id)
 
     @app.get("/api/search", tags=["api"],
-             summary="Search articles (bm25; entity, outlet and date filters), events, entities and quotes: true totals, paged")
+             summary="Search articles (bm25; entity, outlet and date filters), events, entities and quotes:"
+                     " true totals, paged")
     def api_search(q: str = "", entity: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
-                   date_to: str = Query("", alias="to"), kind: str = Query("", pattern="^(|articles|events|entities|quotes)$"),
-                   page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), db: Database = Depends(get_db)) -> dict[str, Any]:
+                   date_to: str = Query("", alias="to"),
+                   kind: str = Query("", pattern="^(|articles|events|entities|quotes)$"),
+                   page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                   db: Database = Depends(get_db)) -> dict[str, Any]:
         return browse.search_everything(db, q, kind or None, page_no, entity=entity or None, outlet=outlet or None,
                                         date_from=date_from or None, date_to=date_to or None)
 
-    @app.get("/api/events", tags=["api"], summary="Events, latest first, filtered by date range, outlet and entity; paged")
+    @app.get("/api/events", tags=["api"],
+             summary="Events, latest first, filtered by date range, outlet and entity; paged")
     def api_events(page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), date_from: str = Query("", alias="from"),
                    date_to: str = Query("", alias="to"), outlet: str = "", entity: str = "",
                    db: Database = Depends(get_db)) -> dict[str, Any]:
@@ -228,7 +232,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
                      date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"), outlet: str = "",
                      entity: str = "", db: Database = Depends(get_db)) -> Response:
         return page(request, "events_index.html",
-                    **browse.browse_events(db, date_from or None, date_to or None, outlet or None, entity or None, page_no))
+                    **browse.browse_events(db, date_from or None, date_to or None, outlet or None, entity or None,
+                                           page_no))
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
     def entities_index(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), type: str = "",  # noqa: A002
@@ -269,7 +274,8 @@ def create_app(db_path: str | os.PathLike[str], hosts: Sequence[str] | None = No
     def search_page(request: Request, q: str = "", entity: str = "", outlet: str = "",
                     date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to"),
                     kind: str = Query("", pattern="^(|articles|events|entities|quotes)$"),
-                    page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE), db: Database = Depends(get_db)) -> Response:
+                    page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+                    db: Database = Depends(get_db)) -> Response:
         data = browse.search_everything(db, q, kind or None, page_no, entity=entity or None, outlet=outlet or None,
                                         date_from=date_from or None, date_to=date_to or None)
         return page(request, "search.html", **data)

@@ -33,7 +33,8 @@ def plural(n: Any, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
-PAGES = {"story": "/stories/", "event": "/events/", "entity": "/entities/", "article": "/articles/", "outlet": "/outlets/"}
+PAGES = {"story": "/stories/", "event": "/events/", "entity": "/entities/", "article": "/articles/",
+         "outlet": "/outlets/"}
 
 
 def app_url(kind: str, ident: Any) -> str:
