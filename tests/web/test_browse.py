@@ -91,3 +91,15 @@ def test_story_chips_link_once_and_article_legend(web_db: Path) -> None:
     first_hit = client.get("/api/search", params={"q": "Lavrov"}).json()["results"][0]["id"]
     article = client.get("/articles/" + first_hit).text
     assert 'id="entity-legend"' in article and '<span class="ent PERSON">person</span>' in article
+
+
+def test_report_budget_lists_the_rest_by_title_and_folds_events(hostile_db) -> None:
+    from storyline.report import render_report
+    from storyline.store import Database
+
+    db = Database(hostile_db[0], readonly=True)
+    full, tight = render_report(db), render_report(db, budget=1)
+    db.close()
+    assert full.count('class="report-story"') == 2 and "more stor" not in full
+    assert tight.count('class="report-story"') == 1 and 'id="more-stories"' in tight and "1 more story" in tight
+    assert '<details class="event-details">' in tight and len(tight) < len(full)

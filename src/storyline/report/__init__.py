@@ -64,7 +64,10 @@ def collect(db: Database, max_stories: int | None = None, env: Environment | Non
     env = env or make_environment(report=True)
     section = env.get_template("_report_story.html")
     order = story_order(db)[:max_stories] if max_stories else story_order(db)
-    stories, sections, listed, used = [], [], [], 0
+    stories: list[dict[str, Any]] = []
+    sections: list[Markup] = []
+    listed: list[dict[str, Any]] = []
+    used = 0
     for rank, row in enumerate(order):
         if used >= budget and stories:
             listed.append(row)
@@ -92,8 +95,8 @@ def render_report(db: Database, max_stories: int | None = None, budget: int = DE
     env.globals["LEAD_PARAGRAPHS"] = LEAD_PARAGRAPHS
     data = collect(db, max_stories, env, budget)
     return env.get_template("report.html").render(
-        css=STYLESHEET.read_text(encoding="utf-8"), generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        request_path="", **data)
+        css=STYLESHEET.read_text(encoding="utf-8"),
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), request_path="", **data)
 
 
 def write_report(db: Database, path: str | os.PathLike[str], max_stories: int | None = None) -> int:
