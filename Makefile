@@ -6,8 +6,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEEDS_SRC := ../shared/seeds
 DEMO_DB := demo.db
-# pip's own notices (root user, new pip version, scripts off PATH) are not the demo's output
-PIP    := $(BIN)/python -m pip install -q --disable-pip-version-check --no-warn-script-location
+# pip's own notices (root user, new pip version, scripts off PATH, index locations) are not the demo's
+# output: -qq keeps pip's errors and drops its warnings
+PIP    := $(BIN)/python -m pip install -qq --disable-pip-version-check --no-warn-script-location
 export PIP_ROOT_USER_ACTION := ignore
 
 .PHONY: demo test venv chromium lint bench clean
