@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import NotFoundError
+from ..records import parse_date
 from ..store import Database
 
 PAGE_SIZE = 50
@@ -43,16 +44,6 @@ def _json_list(raw: Any) -> list[Any]:
 
 def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """An ISO date (or datetime prefix) as a date; None when absent or malformed."""
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def safe_href(url: str | None) -> str | None:
