@@ -113,6 +113,9 @@ def reuse_store(folder: Path) -> Any:
         folder.mkdir(parents=True, exist_ok=True)
         return build_store(folder)
     store = storyline.open(folder / "quotes.db")
+    db = store.db if hasattr(store, "db") else store._db
+    with db.transaction() as conn:      # queue every article: a built store has an empty queue
+        conn.execute("INSERT OR IGNORE INTO quotes_stale(article_id) SELECT id FROM articles")
     attribute_quotes(store.db, QuoteExtractor(), NO_PROGRESS)
     return store
 

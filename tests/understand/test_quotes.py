@@ -79,3 +79,46 @@ def test_same_quote_in_two_articles_shares_a_group() -> None:
 def test_according_to_names_the_source_after_it() -> None:
     text = 'Maria Lopez spoke later. According to the Interior Ministry, "the border stays open for trucks".'
     assert _speakers(text) == [("the border stays open for trucks", "interior ministry")]
+
+
+def _found(text: str, names: dict[str, tuple[str, str]]) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker_entity_id) for q in QuoteExtractor().extract(text, _mentions(text, names))]
+
+
+def test_inverted_verb_then_a_titled_name() -> None:
+    text = 'John Park spoke first. "We must all work together for peace," added party leader Maria Lopez.'
+    assert _speakers(text) == [("We must all work together for peace,", "maria lopez")]
+
+
+def test_a_name_after_the_quote_with_the_verb_left_out() -> None:
+    text = 'The police came at night. "Our officers found the child at the scene," Lt. Maria Lopez.'
+    assert _speakers(text) == [("Our officers found the child at the scene,", "maria lopez")]
+
+
+def test_a_quote_mark_glued_to_the_attribution() -> None:
+    text = 'Maria Lopez said,“History has been made today in this city.”'
+    assert _speakers(text) == [("History has been made today in this city.", "maria lopez")]
+
+
+def test_a_repeat_of_a_name_the_tagger_missed_is_still_the_speaker() -> None:
+    text = ('Maria Lopez arrived on Monday. John Park came later.'
+            ' "We will rebuild every house," Lopez said.')
+    names = {"Maria Lopez": ("maria lopez", "PERSON"), "John Park": ("john park", "PERSON")}
+    assert _found(text, names) == [("We will rebuild every house,", "maria lopez")]
+
+
+def test_the_subject_of_a_clause_before_a_colon_speaks() -> None:
+    text = 'Maria Lopez meets John Park in Madrid: "We have put our relationship on a stable footing"'
+    assert _speakers(text) == [("We have put our relationship on a stable footing", "maria lopez")]
+
+
+def test_a_definite_noun_means_the_person_it_was_apposed_to() -> None:
+    text = ('John Park was hurt. His mother, Maria Lopez, disputed the claims.'
+            ' "He is not in a gang and never was," the grieving mother said.')
+    assert _speakers(text) == [("He is not in a gang and never was,", "maria lopez")]
+
+
+def test_a_far_pronoun_means_the_only_person_named() -> None:
+    text = ('Maria Lopez opened the session in Madrid. ' + 'The hall was full and the weather was fine. ' * 8
+            + '"We are proud of what this city has done," she said.')
+    assert _speakers(text)[-1] == ("We are proud of what this city has done,", "maria lopez")

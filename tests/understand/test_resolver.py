@@ -95,3 +95,11 @@ def test_entities_sharing_name_and_type_get_distinct_stable_ids() -> None:
     assert ids[0] == "ent-abc" and ids[1] != ids[0] and ids[1].startswith("ent-abc-")
     again: set[str] = set()
     assert [_unique_id(first, again), _unique_id(second, again)] == ids
+
+
+def test_a_long_company_name_and_its_legal_form_are_one_and_its_possessive_acronym_too() -> None:
+    ms = [_m("a", "Advanced Micro Devices", "ORG"), _m("a", "AMD", "ORG", 40),
+          _m("b", "Advanced Micro Devices Inc.", "ORG"), _m("b", "Advanced Micro Devices", "ORG", 50),
+          _m("c", "AMD's", "ORG")]
+    r = EntityResolver().fit(ms)
+    assert len({m.entity_id for m in ms}) == 1, [(e.name, e.aliases) for e in r.entities_]

@@ -314,6 +314,7 @@ def display_form(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(" ,.;:'\"’‘“”")
 
 
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 _DOTTED = re.compile(r"\b((?:[A-Za-z] ?\. ?){2,})")
 _POSSESSOR = re.compile(r"^[A-Z][\w.\-]*['’]s\s+(?=\S)")
 
@@ -552,7 +553,13 @@ class EntityResolver:
                 for t in set(f):
                     by_token[t].append(f)
         for k in forms:
-            if len(k) > 2 or _type_of(votes[k]) == "PERSON":
+            if _type_of(votes[k]) == "PERSON":
+                continue
+            if len(k) > 2:              # "Advanced Micro Devices" = "Advanced Micro Devices Inc"
+                for f in by_token.get(k[0], ()):
+                    if len(f) > len(k) and f[:len(k)] == k and all(t in CORPORATE_SUFFIXES for t in f[len(k):]) \
+                            and _type_of(votes[f]) == "ORG":
+                        uf.union(("form", k), ("form", f))
                 continue
             longer = [f for f in by_token.get(k[0], ()) if len(f) > len(k)
                       and (_org_short_form(f, k, votes) or _place_short_form(f, k, votes))]
@@ -576,9 +583,10 @@ class EntityResolver:
         out: dict[int, Any] = {}
         for i, m in enumerate(mentions):
             k = keys[i]
-            titled_acronym = m.text[:1].isupper() and m.text[1:].islower() and 3 <= len(m.text) <= 5 \
+            text = _POSSESSIVE_END.sub("", m.text)      # "AMD's" is the acronym AMD
+            titled_acronym = text[:1].isupper() and text[1:].islower() and 3 <= len(text) <= 5 \
                 and _type_of(votes[k]) == "ORG" and len(corpus_initials.get(k[0] if k else "", ())) == 1
-            if len(k) != 1 or not (m.text.isupper() or titled_acronym) or len(m.text) > 6:
+            if len(k) != 1 or not (text.isupper() or titled_acronym) or len(text) > 6:
                 continue                # "ISRO", and "Isro" / "Nato" as British style writes them
             acr = k[0]
             if acr in definitions:

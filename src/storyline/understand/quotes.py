@@ -102,6 +102,8 @@ class QuoteExtractor:
 
         sentences = list(sentences) if sentences is not None else split_sentences(text)
         mentions = sorted(mentions, key=lambda m: m.start)
+        if self.syntax:
+            mentions = with_repeats(text, mentions)
         quotes = [q for q in find_quotations(text) if len(q.text.split()) >= self.min_words]
         parser = load_parser() if self.syntax else None
         if parser is not None:
@@ -248,6 +250,12 @@ class SyntaxAttributor:
     matching name before it. A quote alone in its sentence continues the quote
     just before it when no other person is named in between. Anything else is
     left unattributed with its reason.
+
+    Also read: an inverted '"…," added party leader Chen Jining' (the name after the verb), a
+    name with no verb after the quote ('"…," Lt. Scott Baxter.'), the named subject of a clause
+    ending in a colon before the quote (headlines: 'Yellen meets Li: "…"'), "the mother" for the
+    person apposed to that noun, and a far "he" when the article names only one person before it.
+    Names the tagger found once are matched again where it missed them (:func:`with_repeats`).
     """
 
     def __init__(self, nlp: Any, text: str, mentions: Sequence[SpeakerMention],
@@ -261,7 +269,8 @@ class SyntaxAttributor:
         """Parse each quote's sentence once and attribute the quotes in reading order."""
         frames = [_sentence_around(self.sentences, q.start, q.end) for q in self.quotes]
         unique = sorted(set(frames))
-        docs = dict(zip(unique, self.nlp.pipe(self.text[a:b] for a, b in unique), strict=True))
+        opens = [q.start for q in self.quotes]
+        docs = dict(zip(unique, self.nlp.pipe(parse_text(self.text, a, b, opens) for a, b in unique), strict=True))
         previous: FoundQuote | None = None
         for q, frame in zip(self.quotes, frames, strict=True):
             self.attribute(q, frame, docs[frame], previous)
@@ -280,27 +289,67 @@ class SyntaxAttributor:
         for verb in verbs:
             subject = _subject(verb, lambda t: not self._inside(base + t.idx))
             if subject is None:
+                if self._inverted(q, verb, base):
+                    return
                 continue
             if self._speaker(q, subject, base, "subject"):
                 return
+            if self._inverted(q, verb, base):
+                return
             return      # the nearest speech verb has a subject that names nobody: unnamed source
+        if not verbs and self._name_tail(q, frame, doc):
+            return
         for tok in doc:
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
                 objs = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
                 if objs and self._speaker(q, objs[0], base, "according"):
                     return
-        if self._colon(q, frame):
+        if self._colon(q, frame) or self._colon_clause(q, frame, doc):
             return
         self._continued(q, frame, previous)
         if not q.speaker_entity_id and _only_quote(self.text, frame[0], frame[1], q):
             self._next(q, frame)
+
+    def _inverted(self, q: FoundQuote, verb: Any, base: int) -> bool:
+        """"…," added party leader Chen Jining: a speech verb right after the closing mark, then a
+        name before the clause ends. The parser often misreads this inversion (the verb as a
+        modifier of the title), so the name that follows the verb is taken as written."""
+        at = base + verb.idx
+        if at < q.end or self.text[q.end:at].strip(" ,.\"“”'’‘»«—–-"):
+            return False
+        after = at + len(verb.text)
+        clause = re.split(r"[.;:!?“”\"(]", self.text[after:after + 80])[0]
+        named = [x for x in self.mentions if after <= x.start and x.end <= after + len(clause)
+                 and x.type in _SPEAKER_TYPES and not _is_title(x.name) and len(self.text[after:x.start].split()) <= 5
+                 and not _modifies(verb.doc, x.end - base - 1)]
+        # "said SpaceX commentator John Insprucker": the name the others describe, not a modifier
+        m = next((x for x in named if x.type == "PERSON"), named[0] if named else None)
+        if m is None:
+            return False
+        return _assign(q, m, "subject")
+
+    def _name_tail(self, q: FoundQuote, frame: tuple[int, int], doc: Any) -> bool:
+        """"…," Lt. Scott Baxter. / "…," the Rev. Maurice Trent of Light House Church.: a quote
+        followed by a name and nothing that is a verb, the attribution with "said" left out."""
+        tail = self.text[q.end:frame[1]]
+        if not tail.rstrip().endswith((".", "!")) or any(
+                t.pos_ in ("VERB", "AUX") and frame[0] + t.idx >= q.end for t in doc):
+            return False
+        m = next((x for x in self.mentions if q.end <= x.start < frame[1]), None)
+        if m is None or m.type != "PERSON" or _is_title(m.name):
+            return False
+        lead = re.findall(r"[A-Za-z]+", self.text[q.end:m.start])     # only titles: "the Rev.", "Lt."
+        if len(lead) > 4 or any(w.lower() not in _TITLE_WORDS | _PERSON_NOUNS | {"the", "rev"}
+                                and not w[:1].isupper() for w in lead):
+            return False
+        return _assign(q, m, "after")
 
     def _next(self, q: FoundQuote, frame: tuple[int, int]) -> None:
         """A quote alone, then "She said the talks would continue.": the speaker opens the next sentence."""
         nxt = _next_sentence(self.sentences, frame[1])
         if nxt is None or nxt[0] - frame[1] > 3:
             return
-        doc = self.nlp(self.text[nxt[0]:nxt[1]])
+        doc = self.nlp(parse_text(self.text, nxt[0], nxt[1], [x.start for x in self.quotes]))
         verbs = [t for t in doc[:6] if t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ in ("VERB", "AUX")]
         subject = _subject(verbs[0], lambda t: t.i < verbs[0].i) if verbs else None
         if subject is not None:
@@ -381,10 +430,16 @@ class SyntaxAttributor:
         if speaking:                # the person quoted most in the last paragraphs, the latest on a tie
             count = Counter(m.entity_id for m in speaking)
             return _assign(q, max(reversed(speaking), key=lambda m: count[m.entity_id]), "pronoun")
-        if anchor - earlier[-1].end > 250:
+        if anchor - earlier[-1].end > 250 and not self._only_one(want, anchor, earlier[-1]):
             q.reason = f"{word!r} is far from any name"
             return False
         return _assign(q, earlier[-1], "pronoun")
+
+    def _only_one(self, want: str, anchor: int, m: SpeakerMention) -> bool:
+        """Every person (or institution) the article names before ``anchor`` is the same one: a "he"
+        far from the name can still mean nobody else."""
+        return all(x.entity_id == m.entity_id for x in self.mentions
+                   if x.end <= anchor and x.type == want and not _is_title(x.name))
 
     def _definite(self, q: FoundQuote, word: str, at: int) -> bool:
         """"the minister" → the last person holding that title; "the commission" → the last institution
@@ -405,6 +460,9 @@ class SyntaxAttributor:
                     return False
             if found:
                 return _assign(q, found[-1], "noun")
+        appos = self._apposed(word, anchor)
+        if appos is not None:
+            return _assign(q, appos, "noun")
         issued = re.compile(rf"\b(?:issued|released|published|put out|sent|posted|made|signed)\s+(?:a|an|its|their)"
                             rf"\s+(?:\w+\s+){{0,2}}{re.escape(word)}\b", re.IGNORECASE)
         for a, b in reversed([s for s in self.sentences if s[1] <= anchor][-3:]):
@@ -418,12 +476,48 @@ class SyntaxAttributor:
         q.reason = f"{word!r} is not named"
         return False
 
+    def _apposed(self, word: str, anchor: int) -> SpeakerMention | None:
+        """"the grieving mother" → the one person the last sentences put in apposition with that noun
+        ("Graham's mother, Yvonne Graham" / "Gail Krause, a spokeswoman for …")."""
+        window = max(0, anchor - 800)
+        before = re.compile(rf"\b{re.escape(word)}s?,?\s+$", re.IGNORECASE)
+        after = re.compile(rf"^,\s+(?:[\w'’-]+\s+){{0,3}}{re.escape(word)}s?\b", re.IGNORECASE)
+        found = {m.entity_id: m for m in self.mentions if window <= m.start and m.end <= anchor
+                 and m.type == "PERSON" and not self._inside(m.start) and not _is_title(m.name)
+                 and (before.search(self.text[max(0, m.start - 40):m.start])
+                      or after.search(self.text[m.end:m.end + 60]))}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _colon_clause(self, q: FoundQuote, frame: tuple[int, int], doc: Any) -> bool:
+        """"Secretary Yellen meets with Premier Li in Beijing: "…"" / "X, an architect, was hired to
+        design it: "…"": a clause and a colon introduce the quote; the named subject of that clause
+        speaks (the headline and lead convention). Only a name counts, never a pronoun or a title."""
+        lead = self.text[frame[0]:q.start].rstrip(" \"“«'‘")
+        if not lead.endswith(":"):
+            return False
+        colon = len(lead) - 1
+        before = [t for t in doc if t.idx < colon and not t.is_punct]
+        if not before:
+            return False
+        top = before[-1]
+        for _ in range(12):         # climb to the head of the clause that ends at the colon
+            if top.head is top or top.head.idx >= colon:
+                break
+            top = top.head
+        subject = _subject(top, lambda t: t.idx < colon) if top.pos_ in ("VERB", "AUX") else None
+        m = self._mention_at(frame[0] + subject.idx) if subject is not None else None
+        if m is not None and m.type in _SPEAKER_TYPES and not _is_title(m.name):
+            return _assign(q, m, "colon")
+        return False
+
     def _named_elsewhere(self, head: Any) -> SpeakerMention | None:
         """A name the tagger missed here ("Modi said") but found elsewhere in the article: the one
         person or institution whose name has these words."""
-        words = [c.lower_ for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [head.lower_]
+        words = [c.lower_ for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+                 and c.is_alpha and c.lower_ not in _TITLE_WORDS] + [head.lower_]   # "Lt. Baxter": Baxter
         hits = {m.entity_id: m for m in self.mentions if m.type in _SPEAKER_TYPES and not _is_title(m.name)
-                and all(w in m.name.lower().replace("-", " ").split() for w in words)}
+                and (all(w in m.name.lower().replace("-", " ").split() for w in words)
+                     or all(w in self.text[m.start:m.end].lower().replace("-", " ").split() for w in words))}
         return next(iter(hits.values())) if len(hits) == 1 else None
 
     def _colon(self, q: FoundQuote, frame: tuple[int, int]) -> bool:
@@ -458,6 +552,61 @@ class SyntaxAttributor:
 _TITLE_WORDS = {"sgt", "lt", "gen", "col", "capt", "det", "detective", "officer", "sheriff", "chief", "dr", "mr",
                 "mrs", "ms", "sen", "rep", "gov", "president", "minister", "secretary", "spokesman", "spokeswoman",
                 "spokesperson", "director", "ceo", "chairman", "prosecutor", "trooper", "deputy", "mayor", "judge"}
+
+
+def parse_text(text: str, start: int, end: int, quote_starts: Sequence[int]) -> str:
+    """text[start:end] as the parser reads it: an opening quote mark glued to the attribution
+    ("Modi said,“History") makes the tokenizer read one word "said,“History"; the comma or colon
+    before such a mark becomes a space (same length, so token offsets still index the article)."""
+    chars = list(text[start:end])
+    for q in quote_starts:
+        at = q - 2 - start          # q is the first character inside the marks
+        if 0 < at < len(chars) and chars[at] in ",:" and chars[at - 1].isalnum():
+            chars[at] = " "
+    return "".join(chars)
+
+
+def with_repeats(text: str, mentions: Sequence[SpeakerMention]) -> list[SpeakerMention]:
+    """The mentions plus the repeats of their names that the tagger missed in the same article.
+
+    A small NER model tags "Amit Shah" in one sentence and misses it in the next ("…," Amit Shah
+    said); string matching within one document recovers these (a classic same-document coreference
+    cue). Repeated are the exact written forms of person and organisation mentions (case-sensitive,
+    whole words) and the last word of a person's name when it is capitalised, 4+ letters and no other
+    person or organisation of the article has that word ("Lt. Baxter" for "Scott Baxter")."""
+    mentions = sorted(mentions, key=lambda m: m.start)
+    speakers = [m for m in mentions if m.type in _SPEAKER_TYPES and not _is_title(m.name)]
+    forms: dict[str, SpeakerMention] = {}
+    owners: dict[str, set[str]] = {}
+    for m in speakers:
+        written = text[m.start:m.end]
+        forms.setdefault(written, m)
+        for w in re.findall(r"[\w’'-]+", written):
+            owners.setdefault(w, set()).add(m.entity_id)
+    for m in speakers:
+        last = re.findall(r"[\w’'-]+", text[m.start:m.end])[-1:]
+        if m.type == "PERSON" and last and len(last[0]) >= 4 and last[0][:1].isupper() \
+                and owners.get(last[0]) == {m.entity_id}:
+            forms.setdefault(last[0], m)
+    taken = [(m.start, m.end) for m in mentions]
+    added = []
+    for form, m in forms.items():
+        if len(form) < 2 or not form[:1].isupper():
+            continue
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+            a, b = hit.span()
+            if not any(x < b and a < y for x, y in taken):
+                added.append(SpeakerMention(a, b, m.entity_id, m.name, m.type, m.roles))
+                taken.append((a, b))
+    return sorted([*mentions, *added], key=lambda m: m.start)
+
+
+def _modifies(doc: Any, char: int) -> bool:
+    """The token at this character offset of ``doc`` is a noun modifier of a later word ("SpaceX" in
+    "SpaceX commentator John Insprucker"): it describes the speaker and is not the speaker."""
+    tok = next((t for t in doc if t.idx <= char < t.idx + len(t.text)), None)
+    return tok is not None and tok.dep_ in ("compound", "poss", "amod", "nmod") and tok.head.i > tok.i \
+        and tok.head.pos_ in ("NOUN", "PROPN")
 
 
 def _distance(offset: int, q: FoundQuote) -> int:
@@ -549,8 +698,8 @@ def _find_close(text: str, start: int, end: int, opener: str) -> int | None:
         k = text.find("\"", start, end)
         cands = [x for x in (j, k) if x >= 0]
         return min(cands) if cands else None
-    j = text.find("\"", start, end)
-    return j if j >= 0 else None
+    cands = [x for x in (text.find("\"", start, end), text.find("”", start, end)) if x >= 0]
+    return min(cands) if cands else None        # scraped text often opens with " and closes with ”
 
 
 _INLINE = re.compile(r"[,.]\s+((?:he|she|they|it|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}))\s+(" +
