@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
@@ -196,7 +197,7 @@ def index_story(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, pr
 
 
 def write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
-    """The ``stories`` row from its events: title of the largest event, span, key names, size."""
+    """The ``stories`` row from its events: a title naming its core, span, key names, size."""
     events = conn.execute("SELECT title, date, start, end, n_articles, first_seq FROM events WHERE story_id = ?",
                           (story_id,)).fetchall()
     if not events:
@@ -207,8 +208,65 @@ def write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
     entities = json.loads(conn.execute("SELECT entities FROM story_profiles WHERE story_id = ?",
                                        (story_id,)).fetchone()[0] or "{}")
     names = [n for n, _ in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_ENTITIES]]
+    n_articles = conn.execute("SELECT n FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()[0]
+    title = story_title(lead["title"], entities, int(n_articles or 0), len(events))
     conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES (?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, end = excluded.end, "
                  "entities = excluded.entities, n_events = excluded.n_events",
-                 (story_id, lead["title"], min(starts) if starts else None, max(ends) if ends else None,
+                 (story_id, title, min(starts) if starts else None, max(ends) if ends else None,
                   json.dumps(names), len(events)))
+
+
+def story_title(headline: str | None, names: dict[str, int], n_articles: int, n_events: int) -> str | None:
+    """A story of several events is titled by its core, then its largest event's headline.
+
+    ``"Pakistan and Russia: Russian Foreign Minister Sergey Lavrov is arriving
+    in Islamabad…"``: the core names say what the whole chain is about, the
+    headline what its main happening was. A one-event story is that event,
+    so it keeps the event's title.
+
+    >>> story_title("Lavrov arrives in Islamabad", {"Pakistan": 5, "Russia": 5, "Russian": 4, "Goa": 1}, 5, 2)
+    'Pakistan and Russia: Lavrov arrives in Islamabad'
+    >>> story_title("Lavrov arrives in Islamabad", {"Pakistan": 5}, 5, 1)
+    'Lavrov arrives in Islamabad'
+    """
+    core = core_names(names, n_articles)
+    if n_events < 2 or not core:
+        return headline
+    named = core[0] if len(core) == 1 else ", ".join(core[:-1]) + " and " + core[-1]
+    return f"{named}: {headline}" if headline else named
+
+
+def core_names(names: dict[str, int], n_articles: int, limit: int = 3, share: float = 0.3) -> list[str]:
+    """The names most of a story's articles carry (at least ``share`` of them), variants once.
+
+    A name is skipped when it is a variant of one already taken: the same
+    words plus or minus some ("Xi" beside "Xi Jinping"), its initials ("SVB"
+    beside "Silicon Valley Bank"), or a derived form of
+    a one-word name ("Russian" beside "Russia": a shared prefix of at least 4
+    letters and three quarters of the shorter).
+    """
+    need = max(2.0, share * n_articles)
+    taken: list[str] = []
+    for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count < need or len(taken) >= limit:
+            break
+        if len(name) < 3 or any(ch.isdigit() for ch in name) or any(_variant(name, t) for t in taken):
+            continue
+        taken.append(name)
+    return taken
+
+
+def _variant(a: str, b: str) -> bool:
+    """Whether two names are forms of one (word subset, or a one-word derived form)."""
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    if wa <= wb or wb <= wa:
+        return True
+    for short, long in ((a, b), (b, a)):
+        if short.isupper() and short == "".join(w[0] for w in long.split() if w[:1].isupper()):
+            return True           # initials: "SVB" and "Silicon Valley Bank"
+    if len(wa) == 1 and len(wb) == 1:
+        x, y = a.lower(), b.lower()
+        common = len(os.path.commonprefix([x, y]))
+        return common >= max(4, 0.75 * min(len(x), len(y)))
+    return False
