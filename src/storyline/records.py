@@ -11,6 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+
+def parse_date(value: Any) -> dt.date | None:
+    """An ISO date (or the date of an ISO datetime) as a date; None when absent or malformed.
+    Stored dates are ISO text: every stage and view reads them back through this one function."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
 @dataclass
 class RawDocument:
     """One input record exactly as a reader found it, before cleaning."""

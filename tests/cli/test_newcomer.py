@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import stop_group
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,8 +23,12 @@ def test_readme_commands_after_make_demo_all_exit_0(seeds_db: Path, tmp_path: Pa
     os.symlink(ROOT / ".venv", tmp_path / ".venv")
     shutil.copy(seeds_db, tmp_path / "demo.db")            # what `make demo` leaves behind
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))          # the script picks a free port
-    done = subprocess.run(["bash", "tests/newcomer.sh"], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=900)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "all exit 0" in done.stdout and done.stdout.count("ok:") >= 8
+    script = subprocess.Popen(["bash", "tests/newcomer.sh"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = script.communicate(timeout=900)
+    finally:
+        stop_group(script)   # the script and the `serve` it started, even when it timed out or failed
+    assert script.returncode == 0, out + err
+    assert "all exit 0" in out and out.count("ok:") >= 8
     assert (tmp_path / "report.html").stat().st_size > 0

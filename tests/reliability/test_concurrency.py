@@ -13,7 +13,9 @@ import pytest
 
 from storyline.web import create_app
 
-from .conftest import LiveServer, cli_cmd, cli_env, integrity, write_corpus
+from tests.helpers import LiveServer
+
+from .conftest import cli_cmd, cli_env, integrity, write_corpus
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 

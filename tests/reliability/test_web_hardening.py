@@ -19,7 +19,9 @@ from storyline.store import Database, write_batch
 from storyline.web import create_app
 from storyline.web.app import CSP
 
-from .conftest import LiveServer, assert_one_line_error, run_cli
+from tests.helpers import LiveServer
+
+from .conftest import assert_one_line_error, run_cli
 
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}

@@ -55,3 +55,14 @@ def visit_db(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     if not grouped:
         _rerun_understanding(path)
     return path, event_id, grouped
+
+
+@pytest.fixture()
+def seed_halves(seeds_dir: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The seeds in two folders, the first 3 then the last 2: ingested in two rounds by incremental tests."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for i, f in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        shutil.copy(f, (first if i < 3 else second) / f.name)
+    return first, second

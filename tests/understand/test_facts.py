@@ -69,3 +69,29 @@ def test_name_disagreement_needs_near_identical_sentences() -> None:
                       persons=frozenset({"lund"}))
     assert _name_disagreements([a, b])[0]["values"] == {"A": "berg", "B": "lund"}
     assert _name_disagreements([a, c]) == []
+
+
+def test_day_words_must_match_for_two_sentences_to_report_one_fact() -> None:
+    from storyline.understand.values import day_spans, same_days
+
+    wed = dt.date(2021, 4, 7)                 # a Wednesday
+    tuesday = day_spans("The ship arrived here Tuesday, port officials said.", wed)
+    assert same_days(tuesday, day_spans("The vessel arrived yesterday, officials said.", wed))
+    assert same_days(tuesday, day_spans("It docked on Tuesday.", dt.date(2021, 4, 10)))   # same Tuesday, later story
+    assert not same_days(tuesday, day_spans("The ship is due next week, officials said.", wed))
+    assert not same_days(tuesday, day_spans("The ship arrived here, port officials said.", wed))
+    sents = [
+        _sent("a", "The cargo ship arrived here on Tuesday, port officials said."),
+        _sent("b", "The cargo ship arrived here Tuesday, port officials said."),
+        _sent("c", "The cargo ship is due here next week, port officials said."),
+    ]
+    facts = FactAligner().align("E", sents)
+    arrived = next(f for f in facts if "on Tuesday" in f.text or "here Tuesday" in f.text)
+    assert arrived.outlets == ["outlet-a", "outlet-b"]
+    assert all("outlet-c" not in f.outlets or f.single_outlet for f in facts)
+
+
+def test_counted_units_are_nouns_not_adjectives_or_names() -> None:
+    assert ("count", "diplomat", 2.0) in extract_values("Two Russian diplomats were expelled.", D)
+    assert ("count", "people", 3.0) in extract_values("Three more people died on Sunday.", D)
+    assert not any(v[0] == "count" for v in extract_values("the COVID-19 pandemic spread", D))

@@ -1,7 +1,6 @@
 """Only new work per build: understanding and summaries touch what is new, and a build with nothing new does nothing."""
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -40,15 +39,10 @@ def test_a_second_build_with_nothing_new_changes_nothing_and_is_quick(seeds_db_c
     sl.close()
 
 
-def test_new_articles_leave_old_annotations_in_place(seeds_dir: Path, tmp_path: Path) -> None:
+def test_new_articles_leave_old_annotations_in_place(seed_halves: tuple[Path, Path], tmp_path: Path) -> None:
     """Old articles keep their mention and sentence rows (not rewritten); quotes are attributed only
     for the queued articles, and the result equals one build over everything (quote groups included)."""
-    files = sorted(seeds_dir.glob("*.txt"))
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for i, f in enumerate(files):
-        shutil.copy(f, (first if i < 3 else second) / f.name)
+    first, second = seed_halves
 
     inc = storyline.open(tmp_path / "inc.db")
     inc.ingest([str(first)])

@@ -33,3 +33,48 @@ def test_a_place_after_in_counts_double() -> None:
     places = [(0, 4, "Ohio"), (text.index("Zanesville"), text.index("Zanesville") + 10, "Zanesville")]
     vote_article(votes, text, places, 0)
     assert votes.best() == "Zanesville, Ohio"
+
+
+def _best(*articles: tuple[str, str, list[tuple[str, str]]]) -> str | None:
+    """The place of an event of (title, body, [(place as written, NER label)]) articles."""
+    from storyline.understand.places import make_lead
+
+    votes = PlaceVotes()
+    for title, text, places in articles:
+        spans = [(text.index(name), text.index(name) + len(name), name, label) for name, label in places]
+        votes.add(make_lead(title, text, spans))
+    return votes.best()
+
+
+def test_the_town_every_title_names_beats_the_street_of_the_address() -> None:
+    body = "Police received reports of gunfire in the 800 block of Humboldt Street at 8:24 p.m. on Monday."
+    place = _best(("1 dead in Vallejo shooting", body, [("Humboldt Street", "FAC")]),
+                  ("Police name Vallejo homicide victim", "A man was found in the 800 block of Humboldt Street.",
+                   [("Humboldt Street", "FAC")]))
+    assert place is not None and place.startswith("Vallejo")
+
+
+def test_state_written_after_the_town_and_postal_codes_in_datelines() -> None:
+    assert dateline("JONESBORO, AR (KAIT) – There is an update") == "Jonesboro, Arkansas"
+    assert dateline("GARY | A dispute over money at a bar") == "Gary"
+    place = _best(("Six shot outside Gary home", "Six people were shot Saturday in Gary, Ind. Two men died.",
+                   [("Gary", "GPE")]))
+    assert place == "Gary, Indiana"
+
+
+def test_a_site_name_after_the_title_places_nothing() -> None:
+    from storyline.understand.places import clean_title
+
+    assert clean_title("Five shot in apartment complex - WMC Action News 5 - Memphis, Tennessee") == \
+        "Five shot in apartment complex"
+
+
+def test_a_foreign_capital_gets_no_us_state() -> None:
+    text = "ISLAMABAD: Pakistan and Russia held talks on Wednesday, with officials in Washington watching."
+    place = _best(("Talks in Islamabad", text, [("Pakistan", "GPE"), ("Russia", "GPE"), ("Washington", "GPE")]))
+    assert place == "Islamabad"
+
+
+def test_a_capitalised_word_after_in_must_be_a_known_place() -> None:
+    text = "Four people were hurt in Shooting Range Road incident near Zanesville on Sunday."
+    assert _best(("Four hurt", text, [])) == "Zanesville, Ohio"

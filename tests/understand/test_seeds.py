@@ -214,16 +214,9 @@ def test_config_sections_reach_the_constructors(section: str) -> None:
     assert cls().__dict__, "constructor parameters are stored as attributes"
 
 
-def test_incremental_builds_equal_one_build(seeds_dir: Path, tmp_path: Path) -> None:
+def test_incremental_builds_equal_one_build(seed_halves: tuple[Path, Path], tmp_path: Path) -> None:
     """Entities and quotes after ingesting 3 seeds then 2 more equal those of one build over all 5."""
-    import shutil
-
-    files = sorted(seeds_dir.glob("*.txt"))
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for i, f in enumerate(files):
-        shutil.copy(f, (first if i < 3 else second) / f.name)
+    first, second = seed_halves
 
     def state(sl: Any) -> tuple:
         ents = sorted((e["name"], e["type"], tuple(e["aliases"]), e["mentions"]) for e in sl.entities())

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from collections.abc import Iterator
 
 import pytest
+
+from storyline.web import create_app
+from tests.helpers import LiveServer
 
 from .data import add_hostile_article, add_many, synthetic_seeds_db
 
@@ -31,7 +31,7 @@ def built_server(seeds_db: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """The app over a copy of the seeds ingested and built by the real pipeline (tests/conftest.py)."""
     target = tmp_path_factory.mktemp("built") / "seeds.db"
     shutil.copy(seeds_db, target)
-    with LiveServer(target) as server:
+    with LiveServer(create_app(target)) as server:
         yield server
 
 
@@ -43,43 +43,9 @@ def hostile_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     return target, add_hostile_article(target)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """uvicorn serving ``create_app(db)`` on 127.0.0.1 in a background thread."""
-
-    def __init__(self, db: Path) -> None:
-        import uvicorn
-
-        from storyline.web import create_app
-
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def live_server(hostile_db: tuple[Path, dict[str, str]]) -> Iterator[LiveServer]:
-    with LiveServer(hostile_db[0]) as server:
+    with LiveServer(create_app(hostile_db[0])) as server:
         yield server
 
 
@@ -122,5 +88,5 @@ def many_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
 
 @pytest.fixture(scope="session")
 def many_server(many_db: tuple[Path, dict[str, int]]) -> Iterator[LiveServer]:
-    with LiveServer(many_db[0]) as server:
+    with LiveServer(create_app(many_db[0])) as server:
         yield server

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 import random
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import LiveServer
+from storyline.web import create_app
+from tests.helpers import LiveServer, stop_group
 
 pytestmark = pytest.mark.slow
 WORDS = ("minister talks border trade pipeline police court election flood market bank rail port strike "
@@ -47,7 +46,7 @@ def test_pages_answer_while_ingest_and_build_write(web_db: Path, tmp_path: Path)
                               start_new_session=True)   # its own group, so the shell's children stop with it
     statuses, seen_counts, polls_while_writing = [], set(), 0
     try:
-        with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        with LiveServer(create_app(db)) as server, httpx.Client(base_url=server.url, timeout=30) as http:
             deadline = time.monotonic() + 25
             while time.monotonic() < deadline:
                 writing = writer.poll() is None
@@ -58,9 +57,7 @@ def test_pages_answer_while_ingest_and_build_write(web_db: Path, tmp_path: Path)
                 if not writing:
                     break
     finally:
-        if writer.poll() is None:
-            os.killpg(writer.pid, signal.SIGTERM)   # terminate() would end the shell and orphan the build
-        writer.wait(timeout=30)
+        stop_group(writer)   # the shell and the ingest/build it runs: none outlives the test
     assert [s for s in statuses if s[1] != 200] == []
     assert polls_while_writing >= 3, "the writer finished before the app was polled"
     assert len(seen_counts) >= 2, f"reads saw the writes land progressively: {sorted(seen_counts)}"

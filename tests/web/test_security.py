@@ -132,7 +132,7 @@ def test_serve_command_answers(hostile_db: tuple[Path, dict[str, str]]) -> None:
 
     import httpx
 
-    from .conftest import free_port
+    from tests.helpers import free_port
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "storyline.cli.main", "--db", str(hostile_db[0]), "serve",

@@ -113,10 +113,11 @@ def quotes(obj: Any, speaker: str | None, limit: int | None, as_json: bool) -> N
 
 @click.command()
 @click.argument("event_id")
-@click.option("--facts", "fact_grid", is_flag=True, help="The full fact × outlet grid.")
+@click.option("--facts", "fact_grid", is_flag=True, help="The fact × outlet grid of facts two or more outlets report.")
+@click.option("--all-facts", is_flag=True, help="The grid with single-outlet facts too.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def event(obj: Any, event_id: str, fact_grid: bool, as_json: bool) -> None:
+def event(obj: Any, event_id: str, fact_grid: bool, all_facts: bool, as_json: bool) -> None:
     """One event: cited summary, sources, the facts outlets agree or differ on, quotes, entities."""
     import textwrap
 
@@ -132,8 +133,8 @@ def event(obj: Any, event_id: str, fact_grid: bool, as_json: bool) -> None:
     sources = [dict(a, n=f"[{a['n']}]", copy_of=a["duplicate_of"] or "") for src in data["sources"]
                for a in [src, *src["copies"]]]
     emit_table(sources, ["n", "id", "date", "outlet", "title", "copy_of"], title="Sources")
-    if fact_grid:
-        _print_facts(data)
+    if fact_grid or all_facts:
+        _print_facts(data, single=all_facts)
     else:
         _print_fact_summary(data)
     said = [(sp["speaker"], q) for sp in data["quotes"] for q in sp["quotes"]]
@@ -156,8 +157,8 @@ def _print_fact_summary(data: dict[str, Any]) -> None:
     facts = data["facts"]
     if not facts:
         return
-    shared = sorted((f for f in facts if len(f["outlets"]) > 1), key=lambda f: -len(f["outlets"]))
-    differ = [f for f in facts if f["disagreement"]]
+    shared = sorted((f for f in facts if f["shared"]), key=lambda f: -len(f["outlets"]))
+    differ = [f for f in shared if f["disagreement"]]
     click.echo(f"\nFacts: {len(facts)} across {len(data['columns'])} sources; {len(shared)} reported by two or "
                f"more outlets, {len(facts) - len(shared)} by one; {len(differ)} where the figures differ")
     for f in shared[:FACTS_SHOWN]:
@@ -166,7 +167,7 @@ def _print_fact_summary(data: dict[str, Any]) -> None:
     for f in differ[:FACTS_SHOWN]:
         click.echo(textwrap.fill(f"{f['text']} ({'; '.join(f['disagreement_text'])})", 100,
                                  initial_indent="  ! ", subsequent_indent="    "))
-    click.echo("  (the full fact × outlet grid: --facts)")
+    click.echo("  (the fact × outlet grid: --facts; with single-outlet facts: --all-facts)")
 
 
 def _correct(obj: Any, action: str, a: str, b: str) -> None:
@@ -212,11 +213,13 @@ def entities_rename(obj: Any, name: str, new_name: str) -> None:
     _correct(obj, "rename", name, new_name)
 
 
-def _print_facts(data: dict[str, Any]) -> None:
-    """The fact × source matrix: one row per fact, an x per column (outlet or source) that reports it, flags."""
+def _print_facts(data: dict[str, Any], single: bool = False) -> None:
+    """The fact × source matrix: one row per fact two or more outlets report (every fact with ``single``),
+    an x per column (outlet or source) that reports it, flags; single-outlet facts otherwise counted."""
     columns = data["columns"]
     rows = []
-    for f in data["facts"]:
+    facts = data["facts"] if single else [f for f in data["facts"] if f["shared"]]
+    for f in facts:
         row = {"fact": _cut(f["text"], 70)}
         for i, c in enumerate(columns):
             row[f"s{i + 1}"] = "x" if c["key"] in f["cells"] else ""
@@ -229,6 +232,9 @@ def _print_facts(data: dict[str, Any]) -> None:
     if rows:
         legend = ", ".join(f"s{i + 1}={c['title']}" for i, c in enumerate(columns))
         emit_table(rows, ["fact", *[f"s{i + 1}" for i in range(len(columns))], "flags"], title=f"Facts ({legend})")
+    folded = len(data["facts"]) - len(facts)
+    if folded:
+        click.echo(f"  + {folded} fact{'s' if folded != 1 else ''} reported by one outlet only (--all-facts)")
 
 
 def _cut(text: str, n: int = 90) -> str:

@@ -50,9 +50,12 @@ def full_story(db: Database, story_id: str, rank: int) -> dict[str, Any]:
 
 
 def lighter_facts(event: dict[str, Any]) -> dict[str, Any]:
-    """The event's first :data:`REPORT_FACTS` facts, each cell a bare tick: the matrices were most of the bytes."""
-    event["facts_more"] = max(0, len(event["facts"]) - REPORT_FACTS)
-    event["facts"] = event["facts"][:REPORT_FACTS]
+    """The event's first :data:`REPORT_FACTS` facts two or more outlets report, each cell a bare tick (the
+    matrices were most of the bytes); single-outlet facts are only counted, as the app folds them anyway."""
+    shared, single = queries.split_facts(event["facts"])
+    event["facts_more"] = max(0, len(shared) - REPORT_FACTS)
+    event["facts_single_more"] = len(single)
+    event["facts"] = shared[:REPORT_FACTS]
     for fact in event["facts"]:
         fact["cells"] = {key: "" for key in fact["cells"]}
     return event

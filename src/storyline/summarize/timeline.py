@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..events.dating import text_dates
+from ..records import parse_date
 from ..understand.nlp import split_sentences
 
 _WORD = re.compile(r"\w+")
@@ -278,7 +279,7 @@ def db_articles(db: Any, story_id: str | None = None) -> list[TimelineArticle]:
     if story_id is not None:
         sql += " AND story_id = ?"
         params = (story_id,)
-    return [TimelineArticle(r["id"], _iso(r["date"]), r["text"] or "", r["title"])
+    return [TimelineArticle(r["id"], parse_date(r["date"]), r["text"] or "", r["title"])
             for r in db.query(sql + " ORDER BY seq", params)]
 
 
@@ -335,15 +336,6 @@ def to_timelinejs(entries: Sequence[TimelineEntry], headline: str,
 def _headline(text: str, limit: int = 80) -> str:
     """A slide headline: the first sentence cut at a word boundary."""
     return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _iso(value: Any) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 STORY_PAGE_DATES = 8        # key dates on a story page and in the report

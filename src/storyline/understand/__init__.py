@@ -18,7 +18,7 @@ from ..progress import Progress
 from ..store import Database
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
-from .places import assign_places
+from .places import PLACES_VERSION, assign_places
 from .quotes import QuoteExtractor, SpeakerMention
 
 PLACED = "understand.placed"     # the resolution signature event places were last assigned from
@@ -41,9 +41,10 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     n_facts = stage.align_facts(db, aligner, progress)
     # places read resolved PLACE mentions and event membership: both change only with a resolution
     placed = db.get_state(PLACED)
-    if resolved or placed != db.get_state(stage.RESOLVED):
+    wanted = f"{db.get_state(stage.RESOLVED)}|{PLACES_VERSION}"       # a new place method re-places every event
+    if resolved or placed != wanted:
         assign_places(db)
         with db.transaction():
-            db.set_state(PLACED, db.get_state(stage.RESOLVED))
+            db.set_state(PLACED, wanted)
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
             "quotes": n_quotes, "facts": n_facts, "places": db.scalar("SELECT count(place) FROM events")}

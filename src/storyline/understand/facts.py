@@ -12,7 +12,9 @@ copies (``duplicate_of``) are left out so a syndicated story counts once.
 Values (numbers, years, durations; see :mod:`.values`) are compared across
 outlets inside a fact to mark agreement or disagreement, and two outlets
 naming different people for the same otherwise-equal sentence is a name
-disagreement.
+disagreement. Two sentences whose day words differ ("arrived on Tuesday",
+"due next week", or no day at all) never link: a fact dated by one outlet
+is confirmed only by outlets that give the same day.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..records import Fact
-from .values import compare_values, extract_values
+from .values import compare_values, day_spans, extract_values, same_days
 
 _STOP = set("""a an the of to in on at for and or but with by from as is are was were be been being has have had
 it its this that these those he she they we i you his her their our your said says will would can could
@@ -95,7 +97,8 @@ class FactAligner:
 
     def score_matrix(self, sentences: Sequence[EventSentence],
                      vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Pairwise scores (cosine + lexical overlap + shared-value bonus) and which pairs share a specific value."""
+        """Pairwise scores (cosine + lexical overlap + shared-value bonus) and which pairs share a specific value;
+        -1 for two sentences whose day words differ, so that they never link."""
         if vectors is None:
             from ..represent import get_encoder
 
@@ -104,9 +107,14 @@ class FactAligner:
         anchored = np.zeros(scores.shape, dtype=bool)
         words = [content_words(s.text) for s in sentences]
         values = [extract_values(s.text, s.published) for s in sentences]
+        days = [day_spans(s.text, s.published) for s in sentences]
         n = len(sentences)
         for i in range(n):
             for j in range(i + 1, n):
+                if not same_days(days[i], days[j]):
+                    # "arrived on Tuesday" and "due next week" (or no day at all) are not one fact
+                    scores[i, j] = scores[j, i] = -1.0
+                    continue
                 extra = self.lexical_weight * jaccard(words[i], words[j])
                 shared = values[i] & values[j]
                 if shared:

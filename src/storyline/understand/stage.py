@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import hashlib
 import json
 import re
@@ -12,7 +11,7 @@ from typing import Any
 
 from ..clean.encoding import repair_mojibake
 from ..progress import Progress
-from ..records import Quote
+from ..records import Quote, parse_date
 from ..store import Database
 from .corrections import apply_corrections, corrections
 from .entities import EntityResolver, RawMention, extract_mentions
@@ -375,7 +374,7 @@ def events_sentences(db: Database, events: Sequence[list[dict[str, Any]]]) -> li
     for arts in events:
         sentences = []
         for a in arts:
-            published, mine = _date(a.get("date")), persons.get(a["id"], [])
+            published, mine = parse_date(a.get("date")), persons.get(a["id"], [])
             for start, end, text in stored.get(a["id"], []):
                 names = frozenset(eid for ms, me, eid in mine if ms >= start and me <= end)
                 sentences.append(EventSentence(a["id"], a.get("outlet") or a["id"], text, published, start, end,
@@ -423,13 +422,6 @@ _VECTORS: dict[str | None, SentenceVectors] = {}
 def sentence_vectors(model: str | None = None) -> SentenceVectors:
     """The process's one sentence-vector cache for ``model``."""
     return _VECTORS.setdefault(model, SentenceVectors(model))
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def align_facts(db: Database, aligner: FactAligner, progress: Progress) -> int:

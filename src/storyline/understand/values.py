@@ -5,11 +5,17 @@ become ``("year", 2012)``: a span of years counted back from the
 publication date is the year it started. Percentages, money and counts keep
 their unit (the word after a count), so "46 per cent increase" is compared
 only with other percentages.
+
+Day words ("on Tuesday", "yesterday", "next week") become the span of days
+they name, counted from the publication date, so that "arrived here
+Tuesday" and "due next week" are seen to say different things
+(:func:`day_spans`, :func:`same_days`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from typing import Any
 
 NUMBER_WORDS = {
@@ -32,8 +38,20 @@ _PERCENT = re.compile(_NUM + r"\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|US\$|€|£|₹|Rs\.?|USD|EUR|INR|PKR)\s?(\d[\d,]*(?:\.\d+)?)"
                     r"\s*(million|billion|trillion|crore|lakh|m|bn)?",
                     re.IGNORECASE)
+# Words between a number and the thing counted ("two other men", "three more people", "two Russian
+# diplomats"): skipped, so the unit is the noun. A general English list, not fitted to a corpus.
+_QUALIFIERS = ("more", "other", "additional", "further", "young", "old", "older", "younger", "new", "separate",
+               "different", "unidentified", "unnamed", "armed", "masked", "small", "large", "adult", "male",
+               "female", "local", "foreign", "senior", "junior", "top", "key", "major", "minor", "innocent",
+               "alleged", "suspected", "teenage", "elderly", "unarmed", "fellow")
+_QUALIFIER = r"(?:(?i:" + "|".join(_QUALIFIERS) + r")\s+|[A-Z][a-z]+\s+(?=[a-z]))"
 # "COVID-19 pandemic" is no count of pandemics: a number glued to a word by a hyphen is part of a name
-_COUNT = re.compile(r"(?<![A-Za-z]-)\b" + _NUM + r"[\s-]+([a-z]{3,})\b", re.IGNORECASE)
+_COUNT = re.compile(r"(?<![A-Za-z]-)\b(?i:" + _NUM + r")[\s-]+" + _QUALIFIER + r"{0,2}([a-z]{3,})\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORD = re.compile(r"\b(?:(last|next|this|on|past)\s+)?(" + "|".join(_WEEKDAYS) + r")\b"
+                       r"|\b(yesterday|today|tonight|tomorrow)\b|\b(last|next|this)\s+(week|weekend)\b",
+                       re.IGNORECASE)
+_RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
 _SKIP_UNITS = {"years", "year", "per", "percent", "of", "and", "the", "to", "in", "on", "at", "for", "or"}
 
@@ -68,11 +86,64 @@ def extract_values(sentence: str, published: dt.date | None) -> set[tuple[str, s
         if n is not None:
             out.add(("money", "", n * _SCALE.get((m.group(2) or "").lower(), 1.0)))
     for m in _COUNT.finditer(sentence):
+        if not m.group(1)[0].isdigit() and m.group(1)[0].isupper() and m.start() > 0:
+            continue          # "Four Seasons", "One Direction": a capitalised number word inside a sentence is a name
         unit = m.group(2).lower()
         n = to_number(m.group(1))
         if n is not None and unit not in _SKIP_UNITS and not unit.startswith("per") and not _is_year(m.group(1)):
             out.add(("count", _singular(unit), n))
     return out
+
+
+def day_spans(sentence: str, published: dt.date | None) -> frozenset[tuple[int, int]]:
+    """The days a sentence's day words name, as (first, last) ordinals counted from ``published``.
+
+    "Tuesday" is the last Tuesday on or before publication (news reports what
+    happened), "last Tuesday" the one before, "next Tuesday" the one after;
+    "yesterday"/"today"/"tomorrow" are one day, "last/this/next week" seven.
+    Without a publication date the words themselves are kept, hashed to
+    spans of their own so equal words still match.
+    """
+    out: set[tuple[int, int]] = set()
+    for m in _DAY_WORD.finditer(sentence):
+        words = " ".join(w.lower() for w in m.groups() if w)
+        if published is None:
+            key = -1 - zlib.crc32(words.removeprefix("on ").encode())    # negative: never a real ordinal
+            out.add((key, key))
+            continue
+        today = published.toordinal()
+        if m.group(2):
+            lag = (published.weekday() - _WEEKDAYS.index(m.group(2).lower())) % 7
+            before = (m.group(1) or "").lower()
+            if before == "next":
+                day = today + (7 - lag if lag else 7)
+            elif before in ("last", "past"):
+                day = today - (lag or 7)
+            else:
+                day = today - lag
+            out.add((day, day))
+        elif m.group(3):
+            day = today + _RELATIVE_DAYS[m.group(3).lower()]
+            out.add((day, day))
+        else:
+            monday = today - published.weekday()
+            shift = {"last": -7, "this": 0, "next": 7}[m.group(4).lower()]
+            if m.group(5).lower() == "weekend":
+                out.add((monday + shift + 5, monday + shift + 6))
+            else:
+                out.add((monday + shift, monday + shift + 6))
+    return frozenset(out)
+
+
+def same_days(a: frozenset[tuple[int, int]], b: frozenset[tuple[int, int]]) -> bool:
+    """Whether two sentences agree on when: neither names a day, or some day of one overlaps one of the other.
+
+    A sentence that names a day and one that names none do not agree:
+    "arrived on Tuesday" is confirmed only by outlets that say Tuesday.
+    """
+    if not a or not b:
+        return not a and not b
+    return any(x0 <= y1 and y0 <= x1 for x0, x1 in a for y0, y1 in b)
 
 
 def _is_year(token: str) -> bool:

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..store import Database
-from .pages import PAGE_SIZE, _dicts, _with_one_liners, parse_date
+from ..records import parse_date
+from .pages import PAGE_SIZE, _dicts, _with_one_liners
 
 
 def browse_events(db: Database, date_from: str | None = None, date_to: str | None = None,

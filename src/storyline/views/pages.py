@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import NotFoundError
+from ..records import parse_date
 from ..store import Database
 
 PAGE_SIZE = 50
@@ -43,16 +44,6 @@ def _json_list(raw: Any) -> list[Any]:
 
 def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """An ISO date (or datetime prefix) as a date; None when absent or malformed."""
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def safe_href(url: str | None) -> str | None:
@@ -222,6 +213,8 @@ def get_event(db: Database, event_id: str) -> dict[str, Any]:
         item["n"] = numbers.get(item.get("article_id") or item.get("id"))
     event["columns"], column_of = matrix_columns(event["sources"])
     event["facts"] = event_facts(db, event_id, column_of)
+    event["n_facts_shared"] = sum(1 for f in event["facts"] if f["shared"])
+    event["n_facts_single"] = len(event["facts"]) - event["n_facts_shared"]
     event["entities"] = top_entities(db, "e.id = ?", (event_id,))
     return event
 
@@ -287,11 +280,17 @@ def event_summary(db: Database, event_id: str) -> list[dict[str, Any]]:
 
 
 def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Facts of the event with, per matrix column (outlet or source), the sentence that reports it."""
+    """Facts of the event with, per matrix column (outlet or source), the sentence that reports it.
+
+    Facts several outlets report come first (``shared``); pages show those and
+    fold the single-outlet ones behind a count (:func:`split_facts`).
+    """
     column_of = column_of or {}
+    rows = db.query("SELECT id, text, sentences, outlets, single_outlet, disagreement, agreement FROM facts"
+                    " WHERE event_id = ? ORDER BY id", (event_id,))
+    names = _person_names(db, [d for row in rows for d in _json_list(row["disagreement"])])
     facts = []
-    for row in db.query("SELECT id, text, sentences, outlets, single_outlet, disagreement, agreement FROM facts"
-                        " WHERE event_id = ? ORDER BY id", (event_id,)):
+    for row in rows:
         cells: dict[str, str] = {}
         for sent in _json_list(row["sentences"]):
             if isinstance(sent, dict):
@@ -301,29 +300,90 @@ def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = 
         for outlet in _json_list(row["outlets"]):
             if column_of.get(str(outlet)):
                 cells.setdefault(column_of[str(outlet)], row["text"])
-        facts.append({"id": row["id"], "text": row["text"], "cells": cells,
-                      "outlets": [str(o) for o in _json_list(row["outlets"])],
-                      "single_outlet": bool(row["single_outlet"]),
+        outlets = [str(o) for o in _json_list(row["outlets"])]
+        single = bool(row["single_outlet"]) or len(outlets) < 2
+        facts.append({"id": row["id"], "text": row["text"], "cells": cells, "outlets": outlets,
+                      "single_outlet": single, "shared": not single,
                       "sentences": [x for x in _json_list(row["sentences"]) if isinstance(x, dict)],
                       "agreement": _json_list(row["agreement"]),
                       "disagreement": _json_list(row["disagreement"]),
-                      "disagreement_text": [describe_values(d) for d in _json_list(row["disagreement"])]})
+                      "disagreement_text": [describe_values(d, names) for d in _json_list(row["disagreement"])]})
     return sorted(facts, key=lambda f: -len(f["cells"]))      # the most widely reported facts first
 
 
-def describe_values(item: Any) -> str:
-    """A disagreement as a sentence: "19 (killed): 4 outlets; 20: democracynow.org", never raw JSON."""
+def split_facts(facts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(facts two or more outlets report, single-outlet facts): what a page shows, and what it folds."""
+    return [f for f in facts if f["shared"]], [f for f in facts if not f["shared"]]
+
+
+def _person_names(db: Database, items: list[Any]) -> dict[str, str]:
+    """Entity id → name for the people a name disagreement cites (stored as entity ids)."""
+    ids = sorted({str(v) for d in items if isinstance(d, dict) and d.get("kind") == "name"
+                  for v in (d.get("values") or {}).values()})
+    if not ids:
+        return {}
+    rows = db.query(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))
+    return {r["id"]: r["name"] for r in rows}
+
+
+_UNCHANGED_PLURALS = {"people", "children", "men", "women", "police", "staff", "dead", "deer", "sheep", "fish"}
+_IRREGULAR_PLURALS = {"child": "children", "person": "people", "man": "men", "woman": "women"}
+
+
+def _plural(unit: str) -> str:
+    """A counted unit written for a number above one ("diplomat" → "diplomats", "child" → "children")."""
+    if unit in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[unit]
+    if unit in _UNCHANGED_PLURALS or unit.endswith(("ed", "ing", "s")):
+        return unit
+    if unit.endswith("y") and unit[-2:-1] not in "aeiou":
+        return unit[:-1] + "ies"
+    if unit.endswith(("ch", "sh", "x")):
+        return unit + "es"
+    return unit + "s"
+
+
+def _value_phrase(kind: str, unit: str, value: Any, names: dict[str, str]) -> str:
+    """One stated value in words: "19 children", "46%", "$3 billion", "the year 2012", "Tuesday 6 April"."""
+    if kind == "name":
+        return names.get(str(value), str(value))
+    number = value if isinstance(value, (int, float)) else None
+    if number is None:
+        return str(value)
+    shown = f"{int(number):,}" if float(number).is_integer() else f"{number:g}"
+    if kind == "percent":
+        return f"{shown}%"
+    if kind == "money":
+        for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+            if abs(number) >= scale:
+                return f"{number / scale:g} {word}"
+        return shown
+    if kind == "year":
+        return f"the year {int(number)}"
+    if kind == "count" and unit:
+        return f"{shown} {unit if number == 1 else _plural(unit)}"
+    return shown
+
+
+def describe_values(item: Any, names: dict[str, str] | None = None) -> str:
+    """A disagreement as a sentence: "19 children: 4 outlets; 20 children: democracynow.org", never raw JSON.
+
+    Values are grouped by what they say, the most widely reported first; more
+    than two outlets are counted, fewer named.
+    """
     if not isinstance(item, dict):
         return str(item)
+    kind, unit = str(item.get("kind") or "value"), str(item.get("unit") or "")
     by_value: dict[str, list[str]] = {}
     for outlet, value in (item.get("values") or {}).items():
-        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple, set)) else str(value)
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        shown = " or ".join(_value_phrase(kind, unit, v, names or {}) for v in values)
         by_value.setdefault(shown, []).append(str(outlet))
-    about = f" ({item['unit']})" if item.get("unit") else ""
-    parts = [f"{value}{about if n == 0 else ''}: " + (f"{len(outlets)} outlets" if len(outlets) > 2 else
-                                                       ", ".join(sorted(outlets)))
-             for n, (value, outlets) in enumerate(sorted(by_value.items(), key=lambda kv: -len(kv[1])))]
-    return f"{item.get('kind', 'value')} differs — " + "; ".join(parts) if parts else str(item.get("kind", ""))
+    parts = [f"{value}: " + (f"{len(outlets)} outlets" if len(outlets) > 2 else ", ".join(sorted(outlets)))
+             for value, outlets in sorted(by_value.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    about = {"name": "Outlets name different people", "year": "Outlets give different years"}.get(
+        kind, "Outlets give different figures")
+    return f"{about}: " + "; ".join(parts) if parts else about
 
 
 def event_quotes(db: Database, event_id: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..views.pages import parse_date
+from ..records import parse_date
 
 WIDTH = 1000
 LABEL_WIDTH = 300      # px of axis a label card occupies; cards closer than this go to another lane

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from .charts import gap_label
-from ..views.pages import parse_date
+from ..records import parse_date
 
 TEMPLATES = Path(__file__).parent / "templates"
 REPORT_TEMPLATES = Path(__file__).parent.parent / "report" / "templates"
