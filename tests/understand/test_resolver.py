@@ -166,3 +166,12 @@ def test_a_short_name_nearly_always_one_person_names_that_person_alone() -> None
     ms += [_m("j", "Jill Biden", "PERSON"), _m("j", "Biden", "PERSON", 30), _m("z", "Biden", "PERSON")]
     EntityResolver().fit(ms)
     assert ms[-1].entity_id == ms[0].entity_id
+
+
+def test_an_acronym_opening_an_organisation_name_and_a_spaced_spelling_are_that_organisation() -> None:
+    ms = [_m("a", "EYP Mission Critical Facilities", "ORG"), _m("a", "EYP", "ORG", 40),
+          _m("b", "SeaMicro", "ORG"), _m("c", "Sea Micro", "ORG"),
+          _m("d", "Pragati Maidan", "GPE"), _m("d", "PM", "ORG", 30)]
+    EntityResolver().fit(ms)
+    assert ms[0].entity_id == ms[1].entity_id and ms[2].entity_id == ms[3].entity_id
+    assert ms[5].entity_id != ms[4].entity_id        # "PM" is a title, never Pragati Maidan's initials

@@ -506,6 +506,7 @@ class EntityResolver:
         if self.variant_matching:
             self._merge_variants(uf, {keys[i] for i in full if len(keys[i]) >= 2}, form_votes)
             _merge_context_variants(uf, [mentions[i] for i in full], [keys[i] for i in full], form_votes)
+            _merge_spaced_spellings(uf, {keys[i] for i in full}, form_votes)
             self._merge_initials(uf, {keys[i] for i in full if len(keys[i]) >= 2}, form_votes)
             self._merge_middle_names(uf, {keys[i] for i in full if len(keys[i]) >= 2}, form_votes)
         if self.short_references:
@@ -653,12 +654,28 @@ class EntityResolver:
             if acr in definitions:
                 out[i] = uf.find(("form", definitions[acr]))
                 continue
+            if acr in _TITLE_SET:
+                continue                # "PM", "FM", "EAM": a person's title, not an organisation's initials
             target = self._initials_target(acr, m, by_article, event_of, votes, uf, memo)
+            if target is None:
+                target = self._head_target(acr, m, by_article, event_of, votes, uf)
             if target is None and self.corpus_fallback and len(corpus_initials.get(acr, ())) == 1:
                 target = next(iter(corpus_initials[acr]))
             if target is not None:
                 out[i] = target
         return out
+
+    @staticmethod
+    def _head_target(acr: str, m: RawMention, scopes: dict[Scope, set[Form]], event_of: dict[str, str],
+                     votes: FormVotes, uf: _UnionFind) -> Any:
+        """"EYP" for "EYP Mission Critical Facilities", "HSBC" for "HSBC Holdings": the one organisation
+        of the article (then event) whose name opens with the acronym itself."""
+        for scope in (("article", m.article_id), ("event", event_of.get(m.article_id, m.article_id))):
+            roots = {uf.find(("form", f)) for f in scopes.get(scope, ()) if len(f) >= 2 and f[0] == acr
+                     and _type_of(votes[f]) == "ORG"}
+            if len(roots) == 1:
+                return next(iter(roots))
+        return None
 
     def _initials_target(self, acr: str, m: RawMention, scopes: dict[Scope, set[Form]], event_of: dict[str, str],
                          votes: FormVotes, uf: _UnionFind, memo: dict[Scope, dict[str, list[Form]]]) -> Any:
@@ -811,6 +828,20 @@ def _merge_clippings(uf: _UnionFind, mentions: Sequence[RawMention], keys: list[
             uf.union(next(iter(roots)), ("form", k))
 
 
+def _merge_spaced_spellings(uf: _UnionFind, forms: set[tuple[str, ...]], votes: FormVotes) -> None:
+    """"SeaMicro" = "Sea Micro", "Bluejays" = "Blue Jays": one name written with and without its space
+    (the letters identical, 5+ of them, types compatible)."""
+    by_letters: dict[str, list[Form]] = defaultdict(list)
+    for f in forms:
+        joined = "".join(f)
+        if len(joined) >= 5 and joined.isalpha():
+            by_letters[joined].append(f)
+    for group in by_letters.values():
+        for f in group[1:]:
+            if _compatible(_type_of(votes[group[0]]), _type_of(votes[f])):
+                uf.union(("form", group[0]), ("form", f))
+
+
 # Context gate for looser spelling variants: the two forms never appear in one article and share
 # at least CONTEXT_MIN other names, a fifth of the smaller form's co-occurring names.
 CONTEXT_MIN = 3
@@ -898,9 +929,9 @@ def _by_role(m: RawMention, target: Any, candidates: set[Any], held: dict[Any, s
 def _possessed_names(mentions: Sequence[RawMention], keys: list[tuple[str, ...]]) -> None:
     """A span "X's Y" whose possessor X stands alone as a name elsewhere in the corpus is not one
     long name: when Y stands alone too it names Y ("SpaceX's Starship", "Indonesia's Aceh"); when
-    Y does not, the span is X and a common thing written in capitals ("Elon Musk's Starship Rocket
-    Goes Boom", "McDonald's Corp") and it names X. A possessor never seen alone keeps the whole
-    span ("Moody's Investors Service" in a corpus without "Moody's")."""
+    Y does not and the span is tagged a person, the person is X and Y a thing written in capitals
+    ("Elon Musk's Starship Rocket Goes Boom"). Otherwise the whole span stays one name ("Moody's
+    Investors Service", "McDonald's Corp")."""
     alone = {k for k, m in zip(keys, mentions, strict=True) if k and not _OWNER.match(m.text)}
     for i, m in enumerate(mentions):
         hit = _OWNER.match(m.text)
@@ -912,7 +943,7 @@ def _possessed_names(mentions: Sequence[RawMention], keys: list[tuple[str, ...]]
         if rest in alone:
             keys[i] = rest
             m.start, m.text = m.start + hit.end(), m.text[hit.end():]      # the mention is of "Starship"
-        else:
+        elif m.label == "PERSON":   # "Elon Musk's Starship Rocket" is a person only through its possessor
             keys[i] = owner
             m.end, m.text = m.start + len(hit.group(1)), hit.group(1)
 
