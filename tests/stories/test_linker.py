@@ -152,5 +152,7 @@ def test_an_event_that_grows_keeps_its_story(tmp_path: Path) -> None:
 
 
 def test_bad_settings_name_the_value() -> None:
-    with pytest.raises(ConfigError, match="threshold"):
-        StoryLinker(threshold=1.5)
+    with pytest.raises(ConfigError, match="closeness"):
+        StoryLinker(closeness=1.5)
+    with pytest.raises(ConfigError, match="profile_terms"):
+        StoryLinker(profile_terms=0)

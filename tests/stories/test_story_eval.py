@@ -1,7 +1,7 @@
 """Story quality floors on the labelled corpora, through the real pipeline (ingest + build).
 
-Acceptance 3: News Story Chains pairwise F1 >= 0.80, WikiRef220 story
-B³-F1 >= 0.85; acceptance 1: the five seeds are one story of two events.
+Issue 15 acceptance 3: News Story Chains pairwise F1 >= 0.82, WikiRef220
+story B³-F1 >= 0.90; acceptance 1: the five seeds are one story of two events.
 Each corpus is built once per module by the same evaluation functions
 ``storyline eval`` prints, so the floors and the table cannot disagree.
 """
@@ -41,13 +41,40 @@ def newsdev_rows():
     return {(r.task, r.method): r for r in eval_newsdev_stories(EvalContext())}
 
 
+@pytest.fixture(scope="module")
+def t17_rows():
+    from storyline.evaluate.stories_eval import eval_t17_stories
+
+    shared_data("t17")
+    return {(r.task, r.method): r for r in eval_t17_stories(EvalContext())}
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_t17_story_separation_floor(t17_rows) -> None:
+    """All five Timeline17 topics in one corpus: a regression floor, not issue 15's 0.95, which is NOT met.
+
+    0.834 (P 0.978, R 0.727, 292 stories for 5 topics) with the relative-closeness merge; 0.539 (470
+    stories) before it. Beside it the TF-IDF oracle (0.816) and BERTopic's defaults (0.844).
+    """
+    ours = t17_rows[("stories", "storyline (default)")]
+    print(f"t17 stories B3 P={ours.precision} R={ours.recall} F1={ours.f1} clusters={ours.clusters}")
+    assert ours.f1 >= 0.82
+    assert t17_rows[("stories", "TF-IDF + agglomerative (oracle)")].f1 < ours.f1
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 def test_newsdev_story_b3_floor(newsdev_rows) -> None:
-    """A regression floor at today's level (0.894, BENCHMARKS.md), not issue 15's target of 0.95, which is not met."""
+    """A regression floor under today's level, not issue 15's target of 0.95, which is NOT met.
+
+    0.864 (P 0.856, R 0.872) with the relative-closeness merge (BENCHMARKS.md, "Stories: relative
+    closeness"); 0.890 with the previous pairwise linker, which left Timeline17 at 0.539 and News Story
+    Chains at 0.724. The stories that stay split are banking-crisis events (SVB, Signature, Credit Suisse).
+    """
     ours = newsdev_rows[("stories", "storyline (default)")]
     print(f"newsdev stories B3 P={ours.precision} R={ours.recall} F1={ours.f1}")
-    assert ours.f1 >= 0.87
+    assert ours.f1 >= 0.85
     for method in ("TF-IDF + agglomerative (oracle)", "BERTopic (defaults)"):
         assert 0.0 < newsdev_rows[("stories", method)].f1 <= 1.0
 
@@ -55,16 +82,15 @@ def test_newsdev_story_b3_floor(newsdev_rows) -> None:
 @pytest.mark.shared
 @pytest.mark.slow
 def test_news_story_chains_pairwise_f1_floor(nsc_rows) -> None:
-    """A regression floor at today's level, below issue 15's 0.82, which is NOT met with the CPU default.
+    """Issue 15's floor: pairwise F1 >= 0.82 (measured 0.838, P 0.721, R 1.000, with the CPU default).
 
-    Measured 2026-11-27 17:40 UTC on main: 0.724 (P 0.583, R 0.955) with the static CPU encoder, 0.796 with
-    MiniLM, 0.819 with words only (0.820 last wave with MiniLM). The events the static model makes on this small
-    corpus over-merge (events pairwise P 0.832 vs 1.000 with MiniLM) and stories chain them further.
+    The relative-closeness merge lifted it from 0.724: stories of this corpus are tight chains of a few
+    articles, so two of them are never as close to each other as each is to itself.
     """
     ours = nsc_rows[("stories", "storyline (default)")]
     events = nsc_rows[("events", "storyline (default)")]
     print(f"NSC stories pairwise P={ours.precision} R={ours.recall} F1={ours.f1} (events F1={events.f1})")
-    assert ours.f1 >= 0.70
+    assert ours.f1 >= 0.82
 
 
 @pytest.mark.shared
@@ -72,7 +98,7 @@ def test_news_story_chains_pairwise_f1_floor(nsc_rows) -> None:
 def test_wikiref220_story_b3_floor(wiki_rows) -> None:
     ours = wiki_rows[("stories", "storyline (default)")]
     print(f"WikiRef220 stories B3 P={ours.precision} R={ours.recall} F1={ours.f1}")
-    assert ours.f1 >= 0.85
+    assert ours.f1 >= 0.90, "issue 15's floor (measured 0.902)"
 
 
 @pytest.mark.shared

@@ -122,3 +122,13 @@ def test_a_far_pronoun_means_the_only_person_named() -> None:
     text = ('Maria Lopez opened the session in Madrid. ' + 'The hall was full and the weather was fine. ' * 8
             + '"We are proud of what this city has done," she said.')
     assert _speakers(text)[-1] == ("We are proud of what this city has done,", "maria lopez")
+
+
+def test_a_document_from_a_body_and_the_company_speak_for_that_body() -> None:
+    text = ('Maria Lopez met John Park. "The meeting was frank and productive," a readout from the Interior '
+            'Ministry said.')
+    assert _speakers(text) == [("The meeting was frank and productive,", "interior ministry")]
+    names = {"ILI Group": ("ili group", "ORG"), "Scotland": ("scotland", "PLACE")}
+    text = ('The project, developed by ILI Group in Scotland, could see "hundreds of new jobs in the region" '
+            'said the company.')
+    assert _found(text, names) == [("hundreds of new jobs in the region", "ili group")]

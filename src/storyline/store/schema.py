@@ -174,6 +174,12 @@ CREATE TABLE story_model (
     value BLOB
 );
 """),
+    (161, "story merging: each story's article count, squared norm of its article sum, a mark for the merge pass", """
+ALTER TABLE story_profiles ADD COLUMN n INTEGER NOT NULL DEFAULT 0;     -- articles (copies once) in the sum
+ALTER TABLE story_profiles ADD COLUMN sq REAL NOT NULL DEFAULT 0;       -- squared norm of the sum: the cohesion
+ALTER TABLE story_profiles ADD COLUMN dirty INTEGER NOT NULL DEFAULT 0; -- touched since the last merge pass
+CREATE INDEX story_profiles_dirty ON story_profiles(dirty) WHERE dirty = 1;
+"""),
     (200, "entities, mentions, quotes, facts, summaries", """
 CREATE TABLE entities (
     id        TEXT PRIMARY KEY,

@@ -1,12 +1,15 @@
-"""The stories build stage: link every event that has no story yet, persist in one transaction per chunk.
+"""The stories build stage: every new event into a story of its own, then merge the stories that are one.
 
 "New" is read from the data itself: an article with an event but no story.
 Events are taken in publication order (earliest article date, then the seq
-that opened them). An event already in a story only adds its new articles
-to that story's profile; an event without one is linked by
-:class:`StoryLinker`. Profiles, the candidate index, ``stories`` rows,
-``events.story_id`` and ``articles.story_id`` of a chunk are written in one
-transaction, so a killed build resumes exactly where it stopped.
+that opened them). An event already in a story adds its new articles to
+that story's profile; a new event opens a story of its own. Profiles, the
+candidate index, ``stories`` rows, ``events.story_id`` and
+``articles.story_id`` of a chunk are written in one transaction. Then
+:func:`~storyline.stories.merge.merge_stories` merges, best pair first,
+every story this build touched with the stories it is as close to as to
+itself, in one transaction of its own; touched stories stay marked until it
+commits, so a killed build resumes exactly where it stopped.
 
 Document frequencies for IDF are counted over every stored article (copies
 once) at the start of each build, before any linking, so one build over a
@@ -20,7 +23,6 @@ import re
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -29,12 +31,11 @@ from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
+from .merge import index_story, merge_stories, top_entities, write_story_row
 
 CHUNK_EVENTS = 200
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 DF_BATCH = 1000
-STORY_ENTITIES = 10          # names kept on a story row
-PROFILE_ENTITIES = 40        # names tracked per story profile
 
 
 def story_id_for(event_id: str) -> str:
@@ -61,6 +62,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
                     counts["new stories"] += link_event(conn, linker, featurizer, cache, idf, event_id)
             counts["events"] += len(chunk)
             advance(len(chunk))
+    with db.transaction() as conn:
+        counts["merged"] = merge_stories(conn, linker)
     counts["stories"] = db.scalar("SELECT count(*) FROM stories")
     return counts
 
@@ -163,118 +166,93 @@ def _pending_events(db: Database) -> list[str]:
 
 def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, cache: TermCache,
                idf: np.ndarray, event_id: str) -> int:
-    """Put an event's unlinked articles into a story (its own, the best match, or a new one); 1 if new."""
+    """Put an event's unlinked articles into its story (a new one for a new event); 1 if new.
+
+    Which stories are one is decided afterwards, by :func:`merge_stories`,
+    over every story this build touched.
+    """
     rows = conn.execute("SELECT id, title, text, duplicate_of FROM articles WHERE event_id = ? AND story_id IS NULL "
                         "ORDER BY coalesce(date, '9999'), seq", (event_id,)).fetchall()
     if not rows:
         return 0
-    vector, articles = event_vector(linker, featurizer, cache, idf, rows)
+    total, n = article_sum(linker, featurizer, cache, idf, rows)
     names = _names(featurizer, cache, rows)
     story_id = conn.execute("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()
     story_id = story_id[0] if story_id else None
     opened = 0
     if story_id is None:
-        story_id = _best_story(conn, linker, vector, articles)
-        if story_id is None:
-            story_id, opened = story_id_for(event_id), 1
-    _update_profile(conn, linker, story_id, vector, names)
+        story_id = best_story(conn, linker, total, n)
+    if story_id is None:
+        story_id, opened = story_id_for(event_id), 1
+    _add_to_profile(conn, linker, story_id, total, n, names)
     conn.execute("UPDATE events SET story_id = ? WHERE id = ?", (story_id, event_id))
     conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(story_id, r["id"]) for r in rows])
-    _write_story_row(conn, story_id)
+    write_story_row(conn, story_id)
     return opened
 
 
-def event_vector(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.ndarray,
-                 rows: list[sqlite3.Row]) -> tuple[dict[int, float], list[dict[int, float]]]:
-    """The event's unit centroid and its articles' unit vectors (IDF-weighted top terms; copies once)."""
+def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: dict[int, float], n: int) -> str | None:
+    """The indexed story whose profile the event's articles resemble most, if that reaches ``join``.
+
+    The score is the mean cosine of the event's articles to the story's
+    summed vector; the merge pass then decides which whole stories are one.
+    """
+    if not total:
+        return None
+    shared: dict[str, float] = {}
+    for term in linker.heaviest(total, linker.query_terms):
+        for (story_id,) in conn.execute("SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC LIMIT ?",
+                                        (term, linker.max_postings)):
+            shared[story_id] = shared.get(story_id, 0.0) + total[term]
+    best: tuple[float, str] | None = None
+    for story_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: linker.max_candidates]:
+        row = conn.execute("SELECT terms, sq FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
+        profile = decode_terms(row[0])
+        score = sum(w * profile.get(t, 0.0) for t, w in total.items()) / (n * max(float(row[1]), 1e-12) ** 0.5)
+        if score >= linker.join and (best is None or score > best[0]):
+            best = (score, story_id)
+    return best[1] if best else None
+
+
+def article_sum(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.ndarray,
+                rows: list[sqlite3.Row]) -> tuple[dict[int, float], int]:
+    """Sum of the articles' unit vectors (IDF-weighted heaviest terms; copies count once) and their number."""
     originals = [r for r in rows if r["duplicate_of"] is None] or list(rows)
     total: dict[int, float] = {}
-    articles = []
     for r in originals:
         cols, tf = cache.get(featurizer, r)
         weighted = dict(zip(cols.tolist(), (tf * idf[cols]).tolist(), strict=True))
         kept = linker.heaviest(weighted, linker.article_terms)
         norm = float(np.sqrt(sum(weighted[c] ** 2 for c in kept))) or 1.0
-        article = {c: weighted[c] / norm for c in kept}
-        articles.append(article)
-        for c, w in article.items():
-            total[c] = total.get(c, 0.0) + w
-    norm = float(np.sqrt(sum(v * v for v in total.values()))) or 1.0
-    return {t: w / norm for t, w in total.items()}, articles
+        for c in kept:
+            total[c] = total.get(c, 0.0) + weighted[c] / norm
+    return total, len(originals)
 
 
-def _best_story(conn: sqlite3.Connection, linker: StoryLinker, vector: dict[int, float],
-                articles: list[dict[int, float]]) -> str | None:
-    """The best story among those indexed under the event's heaviest terms, if it reaches the threshold.
-
-    Candidates are ranked by the event weight of the terms they share and
-    only the ``max_candidates`` best are scored in full, so the cost per
-    event stays bounded however many stories exist.
-    """
-    shared: dict[str, float] = {}
-    for term in linker.heaviest(vector, linker.query_terms):
-        for (story_id,) in conn.execute("SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC LIMIT ?",
-                                        (term, linker.max_postings)):
-            shared[story_id] = shared.get(story_id, 0.0) + vector[term]
-    if not shared:
-        return None
-    ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:linker.max_candidates]
-    found = _profiles(conn, [s for s, _ in ranked])
-    terms = np.array(sorted(vector), dtype=np.int64)      # the event's terms: the only ones a dot product sees
-    matrix = np.zeros((len(articles), len(terms)), dtype=np.float32)
-    for i, article in enumerate(articles):
-        matrix[i, np.searchsorted(terms, list(article))] = list(article.values())
-    profiles = np.zeros((len(found), len(terms)), dtype=np.float32)
-    norms = np.zeros(len(found), dtype=np.float32)
-    for j, (_, blob) in enumerate(found):
-        cols, vals = _profile_arrays(blob)
-        norms[j] = float(np.sqrt(np.dot(vals, vals)))
-        at = np.minimum(np.searchsorted(terms, cols), len(terms) - 1)
-        hit = terms[at] == cols
-        profiles[j, at[hit]] = vals[hit]
-    best, _ = linker.choose(matrix, [story_id for story_id, _ in found], profiles, norms)
-    return best
-
-
-def _profile_arrays(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """A stored profile's columns and weights, straight from its bytes."""
-    n = len(blob) // 8
-    return np.frombuffer(blob[: 4 * n], dtype=np.int32).astype(np.int64), np.frombuffer(blob[4 * n:], dtype=np.float32)
-
-
-def _profiles(conn: sqlite3.Connection, story_ids: Iterable[str]) -> list[tuple[str, bytes]]:
-    """Stored profiles, in creation order (the tie-break of ``choose``)."""
-    ids = sorted(story_ids)
-    out = []
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        marks = ",".join("?" * len(part))
-        out += [(r[0], r[1]) for r in conn.execute(
-            f"SELECT story_id, terms FROM story_profiles WHERE story_id IN ({marks}) ORDER BY position", part)]
-    return out
-
-
-def _update_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, vector: dict[int, float],
+def _add_to_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, total: dict[int, float], n: int,
                     names: Counter[str]) -> None:
-    """Add an event to a story's profile, entity tally and candidate index."""
-    row = conn.execute("SELECT terms, entities FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
+    """Add articles (their vector sum and count) and names to a story's profile; mark it for the merge pass."""
+    row = conn.execute("SELECT terms, entities, n, sq FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
     profile: dict[int, float]
     entities: Counter[str]
     if row is None:
         position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM story_profiles").fetchone()[0]
-        profile, entities = {}, Counter()
+        profile, entities, n_before, sq_before = {}, Counter(), 0, 0.0
         conn.execute("INSERT INTO story_profiles(story_id, position, terms) VALUES (?, ?, ?)",
                      (story_id, position, b""))
     else:
         profile, entities = decode_terms(row[0]), Counter(json.loads(row[1] or "{}"))
-    profile = linker.add_to_profile(profile, vector)
+        n_before, sq_before = int(row[2] or 0), float(row[3] or 0.0)
+    cross = sum(profile.get(t, 0.0) * w for t, w in total.items())
+    sq = sq_before + 2.0 * cross + sum(w * w for w in total.values())
+    for term, weight in total.items():
+        profile[term] = profile.get(term, 0.0) + weight
+    if len(profile) > linker.profile_terms:
+        profile = dict(sorted(profile.items(), key=lambda kv: (-kv[1], kv[0]))[: linker.profile_terms])
     entities.update(names)
-    entities = Counter(dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:PROFILE_ENTITIES]))
-    conn.execute("UPDATE story_profiles SET terms = ?, entities = ? WHERE story_id = ?",
-                 (encode_terms(profile), json.dumps(entities), story_id))
-    conn.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
-    conn.executemany("INSERT INTO story_terms(term, story_id) VALUES (?, ?)",
-                     [(t, story_id) for t in linker.heaviest(profile, linker.index_terms)])
+    conn.execute("UPDATE story_profiles SET terms = ?, entities = ?, n = ?, sq = ?, dirty = 1 WHERE story_id = ?",
+                 (encode_terms(profile), json.dumps(top_entities(entities)), n_before + n, sq, story_id))
+    index_story(conn, linker, story_id, profile)
 
 
 def _names(featurizer: Any, cache: TermCache, rows: list[sqlite3.Row]) -> Counter[str]:
@@ -296,25 +274,6 @@ def _surfaces(text: str) -> dict[str, str]:
             if part:
                 found.setdefault(" ".join(t.lower() for t in part), " ".join(part))
     return found
-
-
-def _write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
-    """The ``stories`` row from its events: title of the largest event, span, key names, size."""
-    events = conn.execute("SELECT title, date, start, end, n_articles, first_seq FROM events WHERE story_id = ?",
-                          (story_id,)).fetchall()
-    if not events:
-        return
-    lead = min(events, key=lambda e: (-(e["n_articles"] or 0), e["first_seq"] or 0))
-    starts = [d for e in events for d in (e["start"], e["date"]) if d]
-    ends = [d for e in events for d in (e["end"], e["date"]) if d]
-    entities = json.loads(conn.execute("SELECT entities FROM story_profiles WHERE story_id = ?",
-                                       (story_id,)).fetchone()[0] or "{}")
-    names = [n for n, _ in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_ENTITIES]]
-    conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES (?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, end = excluded.end, "
-                 "entities = excluded.entities, n_events = excluded.n_events",
-                 (story_id, lead["title"], min(starts) if starts else None, max(ends) if ends else None,
-                  json.dumps(names), len(events)))
 
 
 # -- profile encoding -----------------------------------------------------------------------------

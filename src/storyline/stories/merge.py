@@ -1,0 +1,272 @@
+"""The merge pass: stories touched by a build merge, best pair first, with the stories they are one with.
+
+Agglomerative, not a chain of pairwise links: every merge is judged on the
+two whole stories (average link against their cohesion, :class:`StoryLinker`),
+and the pair with the highest ratio goes first, so a loose bridge event
+never decides before the tight pairs around it. A merged story is scored
+again against its own candidates, so it can go on growing while it stays
+as close across as within.
+
+Candidates come from the inverted index of each story's heaviest terms, so
+a story is scored against a bounded set of others however many exist. Only
+stories touched since the last pass (marked ``dirty``) start the search;
+older stories merge only with them. The older story (lower ``position``)
+survives a merge and keeps its id, so a story id once shown stays valid
+for its oldest events.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .linker import StoryLinker
+
+HeapEntry = tuple[float, int, int, str, str, int, int]
+STORY_ENTITIES = 10          # names kept on a story row
+PROFILE_ENTITIES = 40        # names tracked per story profile
+
+
+@dataclass
+class Profile:
+    """One story's summed article vector (sorted hashed columns), size, squared norm and names."""
+
+    story_id: str
+    position: int
+    cols: np.ndarray
+    vals: np.ndarray
+    n: int
+    sq: float
+    entities: Counter[str]
+    version: int = 0
+    alive: bool = field(default=True)
+
+
+def merge_stories(conn: sqlite3.Connection, linker: StoryLinker) -> int:
+    """Merge every touched story with the stories it is one with; clear the marks; return merges made."""
+    pool = _Pool(conn, linker)
+    touched = [r[0] for r in conn.execute("SELECT story_id FROM story_profiles WHERE dirty = 1 ORDER BY position")]
+    heap: list[HeapEntry] = []
+    for story_id in touched:
+        pool.push_candidates(heap, story_id)
+    merged = 0
+    while heap:
+        _, _, _, a_id, b_id, a_version, b_version = heapq.heappop(heap)
+        a, b = pool.get(a_id), pool.get(b_id)
+        if a is None or b is None:
+            continue
+        if (a.version, b.version) != (a_version, b_version):
+            pool.push_pair(heap, a, b)          # one side grew since: judge the pair again
+            continue
+        survivor = pool.merge(a, b)
+        merged += 1
+        pool.push_candidates(heap, survivor.story_id)
+    pool.save()
+    conn.execute("UPDATE story_profiles SET dirty = 0 WHERE dirty = 1")
+    for story_id in sorted(set(pool.changed()) | {s for s in touched if pool.get(s) is not None}):
+        write_story_row(conn, story_id)
+    return merged
+
+
+class _Pool:
+    """Profiles read on demand and kept for the pass; merges written through to the store."""
+
+    def __init__(self, conn: sqlite3.Connection, linker: StoryLinker) -> None:
+        self.conn = conn
+        self.linker = linker
+        self._profiles: dict[str, Profile] = {}
+        self._changed: set[str] = set()
+
+    def get(self, story_id: str) -> Profile | None:
+        """The live profile of a story, or None once it was merged away (or never existed)."""
+        found = self._profiles.get(story_id)
+        if found is None:
+            row = self.conn.execute("SELECT position, terms, n, sq, entities FROM story_profiles WHERE story_id = ?",
+                                    (story_id,)).fetchone()
+            if row is None:
+                return None
+            cols, vals = _arrays(row[1])
+            found = Profile(story_id, int(row[0]), cols, vals, int(row[2] or 0), float(row[3] or 0.0),
+                            Counter(json.loads(row[4] or "{}")))
+            self._profiles[story_id] = found
+        return found if found.alive else None
+
+    def candidates(self, story: Profile) -> list[Profile]:
+        """Stories indexed under this story's heaviest terms, most shared weight first (bounded)."""
+        order = np.argsort(-story.vals, kind="stable")[: self.linker.query_terms]
+        shared: dict[str, float] = {}
+        for i in order.tolist():
+            term, weight = int(story.cols[i]), float(story.vals[i])
+            for (other,) in self.conn.execute("SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC "
+                                              "LIMIT ?", (term, self.linker.max_postings)):
+                if other != story.story_id:
+                    shared[other] = shared.get(other, 0.0) + weight
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: self.linker.max_candidates]
+        return [p for p in (self.get(s) for s, _ in ranked) if p is not None]
+
+    def push_candidates(self, heap: list[HeapEntry], story_id: str) -> None:
+        story = self.get(story_id)
+        if story is None:
+            return
+        for other in self.candidates(story):
+            self.push_pair(heap, story, other)
+
+    def push_pair(self, heap: list[HeapEntry], a: Profile, b: Profile) -> None:
+        """Queue a pair that passes the rule, highest ratio first (ties: oldest stories first)."""
+        if a.n == 0 or b.n == 0:
+            return
+        link = _dot(a, b) / (a.n * b.n)
+        if not self.linker.passes(link, a.n, a.sq, b.n, b.sq):
+            return
+        ratio = self.linker.ratio(link, a.n, a.sq, b.n, b.sq)
+        first, second = sorted((a, b), key=lambda p: p.position)
+        heapq.heappush(heap, (-ratio, first.position, second.position, first.story_id, second.story_id,
+                              first.version, second.version))
+
+    def merge(self, a: Profile, b: Profile) -> Profile:
+        """Fold the younger story into the older one, in memory and in the store."""
+        keep, gone = (a, b) if a.position < b.position else (b, a)
+        cross = _dot(keep, gone)
+        cols = np.concatenate([keep.cols, gone.cols])
+        vals = np.concatenate([keep.vals, gone.vals])
+        cols, inverse = np.unique(cols, return_inverse=True)
+        vals = np.bincount(inverse, weights=vals, minlength=len(cols))
+        if len(cols) > self.linker.profile_terms:
+            top = np.sort(np.lexsort((cols, -vals))[: self.linker.profile_terms])
+            cols, vals = cols[top], vals[top]
+        keep.cols, keep.vals = cols, vals
+        keep.sq += gone.sq + 2.0 * cross
+        keep.n += gone.n
+        keep.entities.update(gone.entities)
+        keep.version += 1
+        gone.alive = False
+        self._changed.add(keep.story_id)
+        self._changed.discard(gone.story_id)
+        conn = self.conn
+        conn.execute("UPDATE events SET story_id = ? WHERE story_id = ?", (keep.story_id, gone.story_id))
+        conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (keep.story_id, gone.story_id))
+        for table, key in (("stories", "id"), ("story_profiles", "story_id"), ("story_terms", "story_id")):
+            conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (gone.story_id,))
+        self._index(keep)
+        return keep
+
+    def _index(self, story: Profile) -> None:
+        index_story(self.conn, self.linker, story.story_id,
+                    dict(zip(story.cols.tolist(), story.vals.tolist(), strict=True)))
+
+    def save(self) -> None:
+        """Write every merged profile back (columns, weights, size, norm, names)."""
+        for story_id in sorted(self._changed):
+            p = self._profiles[story_id]
+            blob = p.cols.astype(np.int32).tobytes() + p.vals.astype(np.float32).tobytes()
+            self.conn.execute("UPDATE story_profiles SET terms = ?, n = ?, sq = ?, entities = ? WHERE story_id = ?",
+                              (blob, p.n, p.sq, json.dumps(top_entities(p.entities)), story_id))
+
+    def changed(self) -> list[str]:
+        return sorted(self._changed)
+
+
+def _arrays(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A stored profile's sorted columns and weights."""
+    n = len(blob) // 8
+    return (np.frombuffer(blob[: 4 * n], dtype=np.int32).astype(np.int64),
+            np.frombuffer(blob[4 * n:], dtype=np.float32).astype(np.float64))
+
+
+def _dot(a: Profile, b: Profile) -> float:
+    """Dot product of two sparse profiles (sorted unique columns)."""
+    _, ia, ib = np.intersect1d(a.cols, b.cols, assume_unique=True, return_indices=True)
+    return float(np.dot(a.vals[ia], b.vals[ib]))
+
+
+def top_entities(entities: Counter[str]) -> dict[str, int]:
+    """The ``PROFILE_ENTITIES`` most frequent names of a story (ties by name)."""
+    return dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:PROFILE_ENTITIES])
+
+
+def index_story(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, profile: dict[int, float]) -> None:
+    """The story's heaviest terms in the candidate index, replacing what was there."""
+    conn.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+    conn.executemany("INSERT INTO story_terms(term, story_id) VALUES (?, ?)",
+                     [(t, story_id) for t in linker.heaviest(profile, linker.index_terms)])
+
+
+def write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
+    """The ``stories`` row from its events: a title naming its core, span, key names, size."""
+    events = conn.execute("SELECT title, date, start, end, n_articles, first_seq FROM events WHERE story_id = ?",
+                          (story_id,)).fetchall()
+    if not events:
+        return
+    lead = min(events, key=lambda e: (-(e["n_articles"] or 0), e["first_seq"] or 0))
+    starts = [d for e in events for d in (e["start"], e["date"]) if d]
+    ends = [d for e in events for d in (e["end"], e["date"]) if d]
+    entities = json.loads(conn.execute("SELECT entities FROM story_profiles WHERE story_id = ?",
+                                       (story_id,)).fetchone()[0] or "{}")
+    names = [n for n, _ in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_ENTITIES]]
+    n_articles = conn.execute("SELECT n FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()[0]
+    title = story_title(lead["title"], entities, int(n_articles or 0), len(events))
+    conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES (?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, end = excluded.end, "
+                 "entities = excluded.entities, n_events = excluded.n_events",
+                 (story_id, title, min(starts) if starts else None, max(ends) if ends else None,
+                  json.dumps(names), len(events)))
+
+
+def story_title(headline: str | None, names: dict[str, int], n_articles: int, n_events: int) -> str | None:
+    """A story of several events is titled by its core, then its largest event's headline.
+
+    ``"Pakistan and Russia: Russian Foreign Minister Sergey Lavrov is arriving
+    in Islamabad…"``: the core names say what the whole chain is about, the
+    headline what its main happening was. A one-event story is that event,
+    so it keeps the event's title.
+
+    >>> story_title("Lavrov arrives in Islamabad", {"Pakistan": 5, "Russia": 5, "Russian": 4, "Goa": 1}, 5, 2)
+    'Pakistan and Russia: Lavrov arrives in Islamabad'
+    >>> story_title("Lavrov arrives in Islamabad", {"Pakistan": 5}, 5, 1)
+    'Lavrov arrives in Islamabad'
+    """
+    core = core_names(names, n_articles)
+    if n_events < 2 or not core:
+        return headline
+    named = core[0] if len(core) == 1 else ", ".join(core[:-1]) + " and " + core[-1]
+    return f"{named}: {headline}" if headline else named
+
+
+def core_names(names: dict[str, int], n_articles: int, limit: int = 3, share: float = 0.3) -> list[str]:
+    """The names most of a story's articles carry (at least ``share`` of them), variants once.
+
+    A name is skipped when it is a variant of one already taken: the same
+    words plus or minus some ("Xi" beside "Xi Jinping"), its initials ("SVB"
+    beside "Silicon Valley Bank"), or a derived form of
+    a one-word name ("Russian" beside "Russia": a shared prefix of at least 4
+    letters and three quarters of the shorter).
+    """
+    need = max(2.0, share * n_articles)
+    taken: list[str] = []
+    for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count < need or len(taken) >= limit:
+            break
+        if len(name) < 3 or any(ch.isdigit() for ch in name) or any(_variant(name, t) for t in taken):
+            continue
+        taken.append(name)
+    return taken
+
+
+def _variant(a: str, b: str) -> bool:
+    """Whether two names are forms of one (word subset, or a one-word derived form)."""
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    if wa <= wb or wb <= wa:
+        return True
+    for short, long in ((a, b), (b, a)):
+        if short.isupper() and short == "".join(w[0] for w in long.split() if w[:1].isupper()):
+            return True           # initials: "SVB" and "Silicon Valley Bank"
+    if len(wa) == 1 and len(wb) == 1:
+        x, y = a.lower(), b.lower()
+        common = len(os.path.commonprefix([x, y]))
+        return common >= max(4, 0.75 * min(len(x), len(y)))
+    return False
