@@ -78,3 +78,19 @@ def test_a_foreign_capital_gets_no_us_state() -> None:
 def test_a_capitalised_word_after_in_must_be_a_known_place() -> None:
     text = "Four people were hurt in Shooting Range Road incident near Zanesville on Sunday."
     assert _best(("Four hurt", text, [])) == "Zanesville, Ohio"
+
+
+def test_where_the_text_says_it_was_held_beats_the_reporters_dateline() -> None:
+    text = ("ISLAMABAD: Foreign Minister Bilawal Bhutto-Zardari met his Russian counterpart on Thursday on the"
+            " sidelines of the SCO meeting being held in Goa, India.")
+    place = _best(("Bilawal meets Lavrov on sidelines of SCO meeting", text,
+                   [("Goa", "GPE"), ("India", "GPE")]))
+    assert place == "Goa"
+
+
+def test_a_neighbourhood_is_shown_with_the_town_the_text_puts_it_in() -> None:
+    place = _best(("Two shot in Liberty City", "Two men were shot Sunday in Miami's Liberty City, police said.",
+                   [("Miami", "GPE"), ("Liberty City", "GPE")]),
+                  ("Shooting in Liberty City", "MIAMI — Police are looking for the gunman who shot two men in"
+                   " Liberty City.", [("Liberty City", "GPE")]))
+    assert place == "Liberty City, Miami, Florida"
