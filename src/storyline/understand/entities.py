@@ -613,18 +613,16 @@ class EntityResolver:
             if _type_of(votes[k]) == "PERSON":
                 continue
             if len(k) > 2:              # "Advanced Micro Devices" = "Advanced Micro Devices Inc"; Corp = Corporation
-                for f in by_token.get(k[0], ()):
-                    longer_legal = len(f) > len(k) and f[:len(k)] == k and all(t in CORPORATE_SUFFIXES
-                                                                               for t in f[len(k):])
-                    swapped = len(f) == len(k) and f[:-1] == k[:-1] and {f[-1], k[-1]} <= CORPORATE_SUFFIXES
-                    if (longer_legal or swapped) and f != k and _type_of(votes[f]) == "ORG":
+                stem = k[:-1] if k[-1] in CORPORATE_SUFFIXES else k
+                variants = [stem + (a,) for a in CORPORATE_SUFFIXES] + \
+                           [stem + (a, b) for a in CORPORATE_SUFFIXES for b in CORPORATE_SUFFIXES]
+                for f in variants:      # looked up, not searched: a corpus has tens of thousands of forms
+                    if f != k and f in forms and _type_of(votes[f]) == "ORG":
                         uf.union(("form", k), ("form", f))
                 continue
             longer = [f for f in by_token.get(k[0], ()) if len(f) > len(k)
                       and (_org_short_form(f, k, votes) or _place_short_form(f, k, votes))]
             legal = [f for f in longer if f[:len(k)] == k and all(t in CORPORATE_SUFFIXES for t in f[len(k):])]
-            legal += [f for f in forms if len(f) == len(k) and f[:-1] == k[:-1] and f != k and len(k) >= 3
-                      and {f[-1], k[-1]} <= CORPORATE_SUFFIXES and _type_of(votes[f]) == "ORG"]   # Corp = Corporation
             for f in legal:             # "HP Co", "HP Company", "HP Inc": legal forms of one company
                 uf.union(("form", k), ("form", f))
             roots = {uf.find(("form", f)) for f in longer}
