@@ -21,6 +21,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,7 +123,7 @@ class _Pool:
         if a.n == 0 or b.n == 0:
             return
         link = sparse_dot((a.cols, a.vals), (b.cols, b.vals)) / (a.n * b.n)
-        if not self.linker.passes(link, a.n, a.sq, b.n, b.sq):
+        if not self.linker.passes(link, a.n, a.sq, b.n, b.sq) or distinct_cores(a.entities, a.n, b.entities, b.n):
             return
         ratio = self.linker.ratio(link, a.n, a.sq, b.n, b.sq)
         first, second = sorted((a, b), key=lambda p: p.position)
@@ -282,3 +283,51 @@ def _variant(a: str, b: str) -> bool:
         common = len(os.path.commonprefix([x, y]))
         return common >= max(4, 0.75 * min(len(x), len(y)))
     return False
+
+
+def distinct_cores(names_a: Mapping[str, int], n_a: int, names_b: Mapping[str, int], n_b: int) -> bool:
+    """Whether two stories centre on different instances of one kind of name, so they are two stories.
+
+    "Hurricane Ian" in every article of one and "Hurricane Idalia" in every
+    article of the other: the names start with the same word, not a title
+    ("Hurricane", unlike "President"), end differently (not a spelling
+    variant: "Sergey" / "Sergei" Lavrov is one man), each is carried by at
+    least half of its own story (two articles or more) and by at most a
+    tenth of the other. Same-kind happenings resemble each other in every
+    other word (landfall, evacuations, the governor), which is why the
+    similarity alone cannot keep them apart.
+
+    >>> distinct_cores({"Hurricane Ian": 14, "Florida": 14}, 14, {"Hurricane Idalia": 9, "Florida": 9}, 9)
+    True
+    >>> distinct_cores({"President Joe Biden": 5}, 5, {"President Xi Jinping": 4}, 4)
+    False
+    """
+    for x in _core(names_a, n_a):
+        for y in _core(names_b, n_b):
+            if _same_kind(x, y) and names_a.get(y, 0) <= 0.1 * n_a and names_b.get(x, 0) <= 0.1 * n_b:
+                return True
+    return False
+
+
+def _core(names: Mapping[str, int], n: int) -> list[str]:
+    """Names of two words or more that at least half of a story's articles (two or more) carry."""
+    return [name for name, count in names.items() if len(name.split()) >= 2 and count >= max(2.0, 0.5 * n)]
+
+
+def _same_kind(x: str, y: str) -> bool:
+    """Same first word (not a title), different and dissimilar rest: two instances of one kind."""
+    from difflib import SequenceMatcher
+
+    wx, wy = x.lower().split(), y.lower().split()
+    if wx[0] != wy[0] or wx[0] in _TITLE_WORDS or _variant(x, y):
+        return False
+    return SequenceMatcher(None, " ".join(wx[1:]), " ".join(wy[1:])).ratio() < 0.8
+
+
+def _title_words() -> frozenset[str]:
+    from ..understand.entities import PERSON_TITLES
+
+    return frozenset(word for title in PERSON_TITLES for word in title.split())
+
+
+_TITLE_WORDS = _title_words()

@@ -31,8 +31,8 @@ from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
-from .merge import (EMPTY, Vector, add, decode, encode, heaviest, index_story, merge_stories, sparse_dot,
-                    top_entities, write_story_row)
+from .merge import (EMPTY, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
+                    sparse_dot, top_entities, write_story_row)
 
 CHUNK_EVENTS = 200
 _POSSESSIVE_RE = re.compile(r"['’]s$")
@@ -182,7 +182,7 @@ def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, c
     story_id = story_id[0] if story_id else None
     opened = 0
     if story_id is None:
-        story_id = best_story(conn, linker, total, n)
+        story_id = best_story(conn, linker, total, n, names)
     if story_id is None:
         story_id, opened = story_id_for(event_id), 1
     _add_to_profile(conn, linker, story_id, total, n, names)
@@ -192,7 +192,8 @@ def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, c
     return opened
 
 
-def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: int) -> str | None:
+def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: int,
+               names: Counter[str]) -> str | None:
     """The indexed story whose profile the event's articles resemble most, if that reaches ``join``.
 
     The score is the mean cosine of the event's articles to the story's
@@ -208,9 +209,11 @@ def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: 
             shared[story_id] = shared.get(story_id, 0.0) + float(vals[i])
     best: tuple[float, str] | None = None
     for story_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: linker.max_candidates]:
-        row = conn.execute("SELECT terms, sq FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
+        row = conn.execute("SELECT terms, sq, entities, n FROM story_profiles WHERE story_id = ?",
+                           (story_id,)).fetchone()
         score = sparse_dot(total, decode(row[0])) / (n * max(float(row[1]), 1e-12) ** 0.5)
-        if score >= linker.join and (best is None or score > best[0]):
+        if score >= linker.join and (best is None or score > best[0]) and not distinct_cores(
+                names, n, json.loads(row[2] or "{}"), int(row[3] or 0)):
             best = (score, story_id)
     return best[1] if best else None
 
@@ -252,9 +255,9 @@ def _add_to_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str
 
 
 def _names(featurizer: Any, cache: TermCache, rows: list[sqlite3.Row]) -> Counter[str]:
-    """Named phrases of an event in their written form, counted once per article."""
+    """Named phrases of an event in their written form, counted once per article (copies once, as in the sum)."""
     counts: Counter[str] = Counter()
-    for r in rows:
+    for r in [r for r in rows if r["duplicate_of"] is None] or rows:
         counts.update(set(cache.entry(featurizer, r)[2]))
     return counts
 
