@@ -132,3 +132,16 @@ def test_a_document_from_a_body_and_the_company_speak_for_that_body() -> None:
     text = ('The project, developed by ILI Group in Scotland, could see "hundreds of new jobs in the region" '
             'said the company.')
     assert _found(text, names) == [("hundreds of new jobs in the region", "ili group")]
+
+
+def test_a_place_used_name_is_no_antecedent_and_a_dateline_does_not_speak() -> None:
+    names = {"Nusa Dua": ("nusa dua", "PERSON"), "Joko Widodo": ("joko widodo", "PERSON"),
+             "Sahel": ("sahel", "PERSON")}
+    text = ('NUSA DUA, Indonesia – Indonesia’s president said on Wednesday that talks were hard.\n'
+            'President Joko Widodo hosted two days of talks on the island.\n'
+            '"The discussion was very tough but the leaders agreed," he told reporters.')
+    names["NUSA DUA"] = ("nusa dua", "PERSON")
+    assert _found(text, names)[-1] == ("The discussion was very tough but the leaders agreed,", "joko widodo")
+    text = ('Joko Widodo appeared in a video filmed in the Sahel, in which he said the group was '
+            '"making the region even greater on all continents".')
+    assert _found(text, names) == [("making the region even greater on all continents", "joko widodo")]

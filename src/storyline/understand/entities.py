@@ -613,18 +613,16 @@ class EntityResolver:
             if _type_of(votes[k]) == "PERSON":
                 continue
             if len(k) > 2:              # "Advanced Micro Devices" = "Advanced Micro Devices Inc"; Corp = Corporation
-                for f in by_token.get(k[0], ()):
-                    longer_legal = len(f) > len(k) and f[:len(k)] == k and all(t in CORPORATE_SUFFIXES
-                                                                               for t in f[len(k):])
-                    swapped = len(f) == len(k) and f[:-1] == k[:-1] and {f[-1], k[-1]} <= CORPORATE_SUFFIXES
-                    if (longer_legal or swapped) and f != k and _type_of(votes[f]) == "ORG":
+                stem = k[:-1] if k[-1] in CORPORATE_SUFFIXES else k
+                variants = [stem + (a,) for a in CORPORATE_SUFFIXES] + \
+                           [stem + (a, b) for a in CORPORATE_SUFFIXES for b in CORPORATE_SUFFIXES]
+                for f in variants:      # looked up, not searched: a corpus has tens of thousands of forms
+                    if f != k and f in forms and _type_of(votes[f]) == "ORG":
                         uf.union(("form", k), ("form", f))
                 continue
             longer = [f for f in by_token.get(k[0], ()) if len(f) > len(k)
                       and (_org_short_form(f, k, votes) or _place_short_form(f, k, votes))]
             legal = [f for f in longer if f[:len(k)] == k and all(t in CORPORATE_SUFFIXES for t in f[len(k):])]
-            legal += [f for f in forms if len(f) == len(k) and f[:-1] == k[:-1] and f != k and len(k) >= 3
-                      and {f[-1], k[-1]} <= CORPORATE_SUFFIXES and _type_of(votes[f]) == "ORG"]   # Corp = Corporation
             for f in legal:             # "HP Co", "HP Company", "HP Inc": legal forms of one company
                 uf.union(("form", k), ("form", f))
             roots = {uf.find(("form", f)) for f in longer}
@@ -1101,6 +1099,19 @@ def _lone_word_org(ks: list[tuple[str, ...]], ms: list[RawMention], votes: Count
     return votes.get("ORG", 0) * 4 >= votes.get("ORG", 0) + votes.get("PERSON", 0) > 0
 
 
+_SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz|O['’])[A-Z]")
+
+
+def _camel_cased(name: str, ms: list[RawMention]) -> bool:
+    """"SpaceX", "JPMorgan", "DeepMind": a one-word name with a capital inside that is no surname prefix
+    ("McConnell", "DeSantis", "LaRue", "O'Brien") is a brand, not a person, however often the tagger
+    says person; never for a titled name."""
+    if " " in name or not name[:1].isupper() or name.isupper() or any(m.roles for m in ms):
+        return False
+    inner = any(c.isupper() for c in name[1:])
+    return inner and not _SURNAME_PREFIX.match(name)
+
+
 _IGNORED_ROLES = {"mr", "mrs", "ms", "mr.", "mrs.", "ms.", "former", "senior"}
 
 
@@ -1122,7 +1133,8 @@ def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[in
         roles.update(r for r in m.roles if r.lower() not in _IGNORED_ROLES)
     name = max(forms, key=lambda f: (len(shape[f]) >= 2, forms[f], len(shape[f]), len(f)))
     kind = sane_type(name, (type_votes or short_votes).most_common(1)[0][0])
-    if kind == "PERSON" and person_words is not None and _lone_word_org(ks, ms, type_votes, person_words):
+    if kind == "PERSON" and person_words is not None and (_lone_word_org(ks, ms, type_votes, person_words)
+                                                          or _camel_cased(name, ms)):
         kind = "ORG"
     seen = {name.lower()}
     aliases = []

@@ -427,9 +427,13 @@ class SyntaxAttributor:
         else the last person named; it → the same for an institution."""
         want = "PERSON" if word in _PERSON_PRONOUNS else "ORG"
         anchor = min(q.start, at)
-        earlier = [m for m in self.mentions if m.end <= anchor and m.type == want and not self._inside(m.start)
-                   and anchor - m.end < 600 and not _possessive(self.text, m) and not _is_title(m.name)
-                   and " ".join(name_tokens(m.name)) not in NOT_PERSONS]      # "on Twitter" is no antecedent
+        usable = [m for m in self.mentions if m.end <= anchor and m.type == want and not self._inside(m.start)
+                  and anchor - m.end < 600 and not _is_title(m.name)
+                  and not (want == "PERSON" and _not_a_person_here(self.text, m))
+                  and " ".join(name_tokens(m.name)) not in NOT_PERSONS]      # "on Twitter" is no antecedent
+        earlier = [m for m in usable if not _possessive(self.text, m)]
+        if not earlier and want == "PERSON":    # "Prigozhin's last video …, in which he announced"
+            earlier = usable
         if not earlier:
             q.reason = f"no {want.lower()} named before {word!r}"
             return False
@@ -660,8 +664,19 @@ def _subject(verb: Any, outside: Callable[[Any], bool]) -> Any | None:
 
 def _speaks(text: str, m: SpeakerMention) -> bool:
     """A speech verb follows the name within its clause ("Victoria Gonzalez, said", "Peskov did not
-    offer much details but said"): the name is a speaker, the likeliest antecedent of "he"."""
-    return bool(_VERB_RE.search(re.split(r"[.;“”\"]", text[m.end:m.end + 60])[0]))
+    offer much details but said"): the name is a speaker, the likeliest antecedent of "he". A dash or
+    a line ends the clause ("NUSA DUA, Indonesia – Indonesia's president said" is a dateline)."""
+    return bool(_VERB_RE.search(re.split(r"[.;“”\"–—\n]", text[m.end:m.end + 60])[0]))
+
+
+_PLACE_PREPOSITIONS = {"in", "at", "near", "from", "into", "across", "inside", "outside", "around", "the"}
+
+
+def _not_a_person_here(text: str, m: SpeakerMention) -> bool:
+    """The name is used as a place or a thing where it stands: after "the" ("the Chandrayaan-3
+    mission") or a place preposition ("filmed in the Sahel"), as a person's name rarely is."""
+    before = re.findall(r"[A-Za-z]+", text[max(0, m.start - 12):m.start])
+    return bool(before) and before[-1].lower() in _PLACE_PREPOSITIONS and text[m.start - 1:m.start].isspace()
 
 
 def _possessive(text: str, m: SpeakerMention) -> bool:
