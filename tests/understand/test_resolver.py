@@ -175,3 +175,11 @@ def test_an_acronym_opening_an_organisation_name_and_a_spaced_spelling_are_that_
     EntityResolver().fit(ms)
     assert ms[0].entity_id == ms[1].entity_id and ms[2].entity_id == ms[3].entity_id
     assert ms[5].entity_id != ms[4].entity_id        # "PM" is a title, never Pragati Maidan's initials
+
+
+def test_a_camel_cased_one_word_name_is_an_organisation_but_a_surname_prefix_is_not() -> None:
+    ms = [_m("a", "SpaceX", "PERSON"), _m("b", "SpaceX", "PERSON"), _m("c", "Ron DeSantis", "PERSON"),
+          _m("d", "DeSantis", "PERSON"), _m("e", "McConnell", "PERSON")]
+    ents = _by_name(EntityResolver().fit(ms))
+    assert ents["SpaceX"].type == "ORG" and ents["Ron DeSantis"].type == "PERSON"
+    assert ents["McConnell"].type == "PERSON"

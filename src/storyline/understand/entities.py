@@ -1099,6 +1099,19 @@ def _lone_word_org(ks: list[tuple[str, ...]], ms: list[RawMention], votes: Count
     return votes.get("ORG", 0) * 4 >= votes.get("ORG", 0) + votes.get("PERSON", 0) > 0
 
 
+_SURNAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz|O['’])[A-Z]")
+
+
+def _camel_cased(name: str, ms: list[RawMention]) -> bool:
+    """"SpaceX", "JPMorgan", "DeepMind": a one-word name with a capital inside that is no surname prefix
+    ("McConnell", "DeSantis", "LaRue", "O'Brien") is a brand, not a person, however often the tagger
+    says person; never for a titled name."""
+    if " " in name or not name[:1].isupper() or name.isupper() or any(m.roles for m in ms):
+        return False
+    inner = any(c.isupper() for c in name[1:])
+    return inner and not _SURNAME_PREFIX.match(name)
+
+
 _IGNORED_ROLES = {"mr", "mrs", "ms", "mr.", "mrs.", "ms.", "former", "senior"}
 
 
@@ -1120,7 +1133,8 @@ def _make_entity(ms: list[RawMention], ks: list[tuple[str, ...]], linked: set[in
         roles.update(r for r in m.roles if r.lower() not in _IGNORED_ROLES)
     name = max(forms, key=lambda f: (len(shape[f]) >= 2, forms[f], len(shape[f]), len(f)))
     kind = sane_type(name, (type_votes or short_votes).most_common(1)[0][0])
-    if kind == "PERSON" and person_words is not None and _lone_word_org(ks, ms, type_votes, person_words):
+    if kind == "PERSON" and person_words is not None and (_lone_word_org(ks, ms, type_votes, person_words)
+                                                          or _camel_cased(name, ms)):
         kind = "ORG"
     seen = {name.lower()}
     aliases = []
