@@ -94,3 +94,17 @@ def test_a_neighbourhood_is_shown_with_the_town_the_text_puts_it_in() -> None:
                   ("Shooting in Liberty City", "MIAMI — Police are looking for the gunman who shot two men in"
                    " Liberty City.", [("Liberty City", "GPE")]))
     assert place == "Liberty City, Miami, Florida"
+
+
+def test_a_storm_named_like_a_town_is_no_place() -> None:
+    text = "Hurricane Idalia made landfall in Florida's Big Bend early on Wednesday as a Category 3 storm."
+    place = _best(("Idalia makes landfall in Florida", text, [("Idalia", "GPE"), ("Florida", "GPE")]))
+    assert place == "Florida"
+
+
+def test_a_place_named_as_a_destination_or_origin_is_not_where_it_happened() -> None:
+    text = "Prime Minister Modi closed the G20 summit in New Delhi on Sunday and handed the gavel to Brazil."
+    place = _best(("Modi hands over G20 presidency to Brazil", text, [("New Delhi", "GPE"), ("Brazil", "GPE")]),
+                  ("G20 presidency goes to Brazil", "The G20 summit in New Delhi closed on Sunday.",
+                   [("New Delhi", "GPE")]))
+    assert place == "New Delhi"

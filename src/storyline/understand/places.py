@@ -7,9 +7,11 @@ lead (the first sentences of the body, header lines such as
 " date 2021-06-01" skipped) and capitalised names after "in", "near",
 "outside" in the lead. Each candidate is then looked for, as written, in
 every article's title and lead: an article votes for it once per source
-(dateline 3, title 2, lead 3.5 where the text says it happened there —
-"held in Goa", "shot in Gary" —, 2 after another locative preposition,
-else 1; the dateline's own words are not counted again), so a
+(dateline 3, title 2 unless after "to/from/of…", lead 3.5 where the text
+says it happened there — "held in Goa", "shot in Gary" —, 2 after another
+locative preposition, 0.5 after "to/from/of…" — "handed the presidency to
+Brazil", "a man from Chicago" —, else 1; the dateline's own words are not
+counted again; names of storms are no places), so a
 town every headline names ("Shooting in Vallejo") beats the street the
 address gives ("the 800 block of Humboldt Street"). Streets, buildings and
 bare compass words weigh a quarter: an event's place is a town, a county, a
@@ -37,13 +39,14 @@ from dataclasses import dataclass, field
 from ..store import Database
 from .gazetteer import Gazetteer, load_gazetteer
 
-PLACES_VERSION = "3"        # stored with the placed events: bump when the method changes
+PLACES_VERSION = "4"        # stored with the placed events: bump when the method changes
 LEAD_CHARS = 600            # the lead: about the first two or three sentences of a news body
 DATELINE_WEIGHT = 3.0
 TITLE_WEIGHT = 2.0
 LOCATIVE_WEIGHT = 2.0
 HAPPENED_WEIGHT = 3.5       # "held in Goa", "happened in Zanesville": the text says where, above a dateline
 MENTION_WEIGHT = 1.0
+AWAY_WEIGHT = 0.5           # "a man from Chicago", "handed the presidency to Brazil": a place, not where it happened
 MINOR_FACTOR = 0.25         # streets, buildings, compass words: where exactly, not which place
 BROAD_FACTOR = 0.5          # a state or a country: true, but a town says more
 MAX_ARTICLES = 50           # the first articles of an event suffice to place it (as for its title)
@@ -54,6 +57,10 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|of downtow
 _HAPPENED_BEFORE = re.compile(r"\b(?:held|happened|occurred|took\s+place|erupted|broke\s+out|struck|unfolded|"
                               r"hosted|convened|opened|began|killed|shot|wounded|injured|died)\s+"
                               r"(?:\w+\s+){0,3}?(?:in|at|near|outside)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.IGNORECASE)
+_AWAY_BEFORE = re.compile(r"\b(?:to|from|with|against|toward|towards|for|of|via)\s+(?:the\s+)?$",
+                          re.IGNORECASE)
+_STORM = re.compile(r"\b(?:[Hh]urricane|[Tt]ropical [Ss]torm|[Ss]uperstorm|[Tt]yphoon|[Cc]yclone|[Ss]torm)\s+"
+                    r"([A-Z][a-z]+)\b")
 _LOCATIVE_NAME = re.compile(r"\b(?:in|near|outside)\s+(?:downtown\s+|suburban\s+|northern\s+|southern\s+|eastern\s+"
                             r"|western\s+|central\s+)?((?:[A-Z][A-Za-z'’.\-]+)(?:[ \t]+[A-Z][A-Za-z'’.\-]+){0,2})")
 _DATELINE = re.compile(
@@ -84,7 +91,8 @@ _MINOR_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blv
                 "academy", "church", "temple", "mosque", "station", "airport", "park", "jail", "prison",
                 "hall", "building", "tower", "house", "home", "office", "department", "sheriff", "headquarters",
                 "base", "yard", "stadium", "arena", "theater", "theatre", "library", "cafe", "pub", "nightclub",
-                "courthouse", "police", "story"}
+                "courthouse", "police", "story", "abbey", "cathedral", "palace", "castle", "chapel", "embassy",
+                "garden", "gardens"}
 _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "downtown",
             "uptown", "midtown", "central", "northern", "southern", "eastern", "western", "east side", "west side",
             "north side", "south side"}
@@ -301,13 +309,21 @@ class PlaceVotes:
                 if gazetteer is not None and gazetteer.knows(name):
                     forms[place_key(name)][name] += 1
         out = {}
+        storms = self._storm_names()
         for key, written in forms.items():
+            if key in storms:
+                continue
             person = key in persons and key not in dated and not (gazetteer and gazetteer.states(key))
             if not key or key in _NOT_PLACES or len(key) < 2 or person or any(w in _CALENDAR for w in key.split()):
                 continue
             ner = labels[key].most_common(1)[0][0] if labels[key] else None
             out[key] = (written, place_factor(written.most_common(1)[0][0], ner))
         return out
+
+    def _storm_names(self) -> set[str]:
+        """Keys of names the articles give to storms ("Hurricane Idalia"): NER reads them as places."""
+        return {place_key(m.group(1)) for lead in self.leads for text in (lead.title, lead.text)
+                for m in _STORM.finditer(text)}
 
     def scores(self) -> dict[str, float]:
         """Key → weighted votes: per article, dateline 3 + title 2 + lead (2 after "in", else 1), times the factor."""
@@ -321,13 +337,14 @@ class PlaceVotes:
             for lead in self.leads:
                 if lead.dateline and place_key(lead.dateline.split(",")[0]) == key:
                     total += DATELINE_WEIGHT
-                if pattern.search(lead.title):
+                if any(not _AWAY_BEFORE.search(lead.title[:m.start()]) for m in pattern.finditer(lead.title)):
                     total += TITLE_WEIGHT
                 best = 0.0
                 for m in pattern.finditer(lead.text, lead.dateline_end):
                     before = lead.text[max(0, m.start() - 60):m.start()]
                     weight = HAPPENED_WEIGHT if _HAPPENED_BEFORE.search(before) else \
-                        LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before[-25:]) else MENTION_WEIGHT
+                        LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before[-25:]) else \
+                        AWAY_WEIGHT if _AWAY_BEFORE.search(before[-25:]) else MENTION_WEIGHT
                     best = max(best, weight)
                 total += best
             if total:
