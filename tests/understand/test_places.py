@@ -108,3 +108,11 @@ def test_a_place_named_as_a_destination_or_origin_is_not_where_it_happened() -> 
                   ("G20 presidency goes to Brazil", "The G20 summit in New Delhi closed on Sunday.",
                    [("New Delhi", "GPE")]))
     assert place == "New Delhi"
+
+
+def test_a_sea_or_continent_gets_no_us_state_and_no_leading_the() -> None:
+    text = "Oil kept leaking into the Gulf of Mexico on Tuesday, officials in Louisiana and Texas said."
+    place = _best(("Oil leak in the Gulf of Mexico", text, [("the Gulf of Mexico", "LOC"), ("Louisiana", "GPE"),
+                                                           ("Texas", "GPE")]))
+    assert place == "Gulf of Mexico"
+    assert dateline("AP KEY WEST, Fla. — A boat capsized") == "Key West, Florida"

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from ..store import Database
 from .gazetteer import Gazetteer, load_gazetteer
 
-PLACES_VERSION = "4"        # stored with the placed events: bump when the method changes
+PLACES_VERSION = "5"        # stored with the placed events: bump when the method changes
 LEAD_CHARS = 600            # the lead: about the first two or three sentences of a news body
 DATELINE_WEIGHT = 3.0
 TITLE_WEIGHT = 2.0
@@ -78,7 +78,8 @@ _NOT_PLACES = {"update", "updated", "breaking", "watch", "video", "photos", "edi
                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-               "today", "tonight", "christmas", "easter", "thanksgiving", "new year", "english", "spanish"}
+               "today", "tonight", "christmas", "easter", "thanksgiving", "new year", "english", "spanish",
+               "photo", "file", "getty", "getty images", "ap photo", "reuters photo"}
 _CALENDAR = {"january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
              "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "easter",
              "christmas", "thanksgiving", "halloween"}
@@ -96,6 +97,11 @@ _MINOR_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blv
 _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "downtown",
             "uptown", "midtown", "central", "northern", "southern", "eastern", "western", "east side", "west side",
             "north side", "south side"}
+# Seas, coasts and continents: true places, but no town and never in one US state.
+_REGIONS = {"europe", "asia", "africa", "america", "north america", "south america", "latin america", "middle east",
+            "arctic", "antarctica", "antarctic", "oceania", "caribbean", "atlantic", "pacific", "mediterranean",
+            "gulf", "the gulf"}
+_REGION_WORDS = {"gulf", "ocean", "sea", "coast", "strait", "straits", "channel", "basin", "peninsula", "continent"}
 _COUNTRIES = {"united states", "us", "usa", "u.s", "u.s.", "america", "united states of america", "uk",
               "united kingdom", "britain", "india", "pakistan", "china", "russia"}
 # AP-style US state abbreviations as datelines write them (a general lexicon, not fitted to a corpus).
@@ -144,6 +150,7 @@ def canonical_case(name: str) -> str:
     """"HAWTHORNE" → "Hawthorne", "O'FALLON" → "O'Fallon", "INDIA'S" → "India": title case without
     possessives (str.title would write "India'S")."""
     name = re.sub(r"['’][sS]$", "", name.strip(" ,-—–:"))
+    name = re.sub(r"^the\s+", "", name)          # "the Gulf of Mexico" as written mid-sentence; "The Hague" stays
     if not re.search(r"(?:^|[. ])[A-Za-z]\.$", name):       # "D.C." and "U.S." keep their last dot
         name = name.rstrip(".")
     if not name.isupper() or len(name) <= 3:
@@ -189,7 +196,10 @@ def _dateline_at(text: str) -> tuple[str, int] | None:
         d = _DATELINE.match(line)
         if not d:
             continue
-        city = canonical_case(d.group("city"))
+        words = d.group("city").split()
+        while len(words) > 1 and place_key(words[0]) in _NOT_PLACES:      # "AP KEY WEST" → Key West
+            words.pop(0)
+        city = canonical_case(" ".join(words))
         if place_key(city) in _NOT_PLACES or len(city) < 3:
             continue
         region = (d.group("region") or "").strip()
@@ -242,9 +252,14 @@ def place_factor(name: str, label: str | None = None) -> float:
     words = key.split()
     if not words or key in _COMPASS or label == "FAC" or words[-1] in _MINOR_WORDS or re.match(r"\d", key):
         return MINOR_FACTOR
-    if key in _STATE_KEYS or key in _COUNTRIES:
+    if key in _STATE_KEYS or key in _COUNTRIES or _is_region(key):
         return BROAD_FACTOR
     return 1.0
+
+
+def _is_region(key: str) -> bool:
+    """A sea, a coast, a continent ("Gulf of Mexico", "the Gulf Coast", "Europe")."""
+    return key in _REGIONS or any(w in _REGION_WORDS for w in key.split())
 
 
 @dataclass
@@ -359,7 +374,7 @@ class PlaceVotes:
         cands = self.candidates()
         key = max(scores, key=lambda k: (scores[k], -len(k), k))
         shown = cands[key][0].most_common(1)[0][0]
-        if key in _STATE_KEYS or key in _COUNTRIES:
+        if key in _STATE_KEYS or key in _COUNTRIES or _is_region(key):
             return shown
         town = self.town_of(key, cands, scores)
         if town:          # a neighbourhood with its city: "Frayser, Memphis, Tennessee"
@@ -431,8 +446,10 @@ def _supported_state(gazetteer: Gazetteer, leads: Sequence[Lead], name: str, sco
     place of the name is three times larger than elsewhere. A name the gazetteer does not know (a
     neighbourhood) takes the best-supported state if that support is a quarter of its own score."""
     support: dict[str, float] = defaultdict(float)
+    abroad = 0.0
     for other, weight in others.items():
         if gazetteer.mostly_foreign(other):
+            abroad += weight
             continue
         where = gazetteer.states(other)
         if 1 <= len(where) <= 3:
@@ -453,7 +470,7 @@ def _supported_state(gazetteer: Gazetteer, leads: Sequence[Lead], name: str, sco
         return None
     if support:
         state = max(support, key=lambda s: (support[s], s))
-        if support[state] >= 0.25 * score:
+        if support[state] >= 0.25 * score and support[state] > abroad:
             return state
     return None
 
