@@ -50,9 +50,12 @@ class Profile:
     alive: bool = field(default=True)
 
 
-def merge_stories(conn: sqlite3.Connection, linker: StoryLinker) -> int:
-    """Merge every touched story with the stories it is one with; clear the marks; return merges made."""
-    pool = _Pool(conn, linker)
+def merge_stories(conn: sqlite3.Connection, linker: StoryLinker, background: float = 0.0) -> int:
+    """Merge every touched story with the stories it is one with; clear the marks; return merges made.
+
+    ``background`` is the corpus's mean article-pair cosine (:class:`Corpus`).
+    """
+    pool = _Pool(conn, linker, background)
     touched = [r[0] for r in conn.execute("SELECT story_id FROM story_profiles WHERE dirty = 1 ORDER BY position")]
     heap: list[HeapEntry] = []
     for story_id in touched:
@@ -79,9 +82,10 @@ def merge_stories(conn: sqlite3.Connection, linker: StoryLinker) -> int:
 class _Pool:
     """Profiles read on demand and kept for the pass; merges written through to the store."""
 
-    def __init__(self, conn: sqlite3.Connection, linker: StoryLinker) -> None:
+    def __init__(self, conn: sqlite3.Connection, linker: StoryLinker, background: float) -> None:
         self.conn = conn
         self.linker = linker
+        self.background = background
         self._profiles: dict[str, Profile] = {}
         self._changed: set[str] = set()
 
@@ -123,7 +127,8 @@ class _Pool:
         if a.n == 0 or b.n == 0:
             return
         link = sparse_dot((a.cols, a.vals), (b.cols, b.vals)) / (a.n * b.n)
-        if not self.linker.passes(link, a.n, a.sq, b.n, b.sq) or distinct_cores(a.entities, a.n, b.entities, b.n):
+        if (not self.linker.passes(link, a.n, a.sq, b.n, b.sq, self.background)
+                or distinct_cores(a.entities, a.n, b.entities, b.n)):
             return
         ratio = self.linker.ratio(link, a.n, a.sq, b.n, b.sq)
         first, second = sorted((a, b), key=lambda p: p.position)
@@ -162,6 +167,41 @@ class _Pool:
 
     def changed(self) -> list[str]:
         return sorted(self._changed)
+
+
+class Corpus:
+    """The sum of every linked article's unit vector, its size and squared norm: the corpus background.
+
+    Kept in ``story_model`` and updated as articles are linked (with the IDF
+    of their build, as story profiles are), so the background costs nothing
+    per build beyond the new articles.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, n_features: int) -> None:
+        self.total = np.zeros(n_features, dtype=np.float64)
+        row = conn.execute("SELECT value FROM story_model WHERE key = 'corpus'").fetchone()
+        stats = conn.execute("SELECT value FROM story_model WHERE key = 'corpus_stats'").fetchone()
+        self.n, self.sq = (0, 0.0) if stats is None else tuple(json.loads(stats[0]))
+        if row is not None:
+            cols, vals = decode(row[0])
+            self.total[cols] = vals
+
+    def add(self, vector: Vector, n: int) -> None:
+        cols, vals = vector
+        self.sq += 2.0 * float(np.dot(self.total[cols], vals)) + float(np.dot(vals, vals))
+        self.total[cols] += vals
+        self.n += n
+
+    def background(self) -> float:
+        """Mean cosine of two different articles of the corpus (0 with fewer than two)."""
+        return (self.sq - self.n) / (self.n * (self.n - 1)) if self.n >= 2 else 0.0
+
+    def save(self, conn: sqlite3.Connection) -> None:
+        cols = np.flatnonzero(self.total)
+        for key, value in (("corpus", encode((cols, self.total[cols]))),
+                           ("corpus_stats", json.dumps([self.n, self.sq]).encode())):
+            conn.execute("INSERT INTO story_model(key, value) VALUES (?, ?) "
+                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 def decode(blob: bytes) -> Vector:

@@ -31,7 +31,7 @@ from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
-from .merge import (EMPTY, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
+from .merge import (EMPTY, Corpus, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
                     sparse_dot, top_entities, write_story_row)
 
 CHUNK_EVENTS = 200
@@ -55,16 +55,18 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
     idf = _idf(df, n_docs)
     pending = _pending_events(db)
     counts = {"events": 0, "new stories": 0}
+    corpus = Corpus(db.conn, featurizer.n_features)
     with progress.task("stories", total=len(pending)) as advance:
         for start in range(0, len(pending), CHUNK_EVENTS):
             chunk = pending[start:start + CHUNK_EVENTS]
             with db.transaction() as conn:
                 for event_id in chunk:
-                    counts["new stories"] += link_event(conn, linker, featurizer, cache, idf, event_id)
+                    counts["new stories"] += link_event(conn, linker, featurizer, cache, idf, event_id, corpus)
+                corpus.save(conn)
             counts["events"] += len(chunk)
             advance(len(chunk))
     with db.transaction() as conn:
-        counts["merged"] = merge_stories(conn, linker)
+        counts["merged"] = merge_stories(conn, linker, corpus.background())
     counts["stories"] = db.scalar("SELECT count(*) FROM stories")
     return counts
 
@@ -166,7 +168,7 @@ def _pending_events(db: Database) -> list[str]:
 
 
 def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, cache: TermCache,
-               idf: np.ndarray, event_id: str) -> int:
+               idf: np.ndarray, event_id: str, corpus: Corpus | None = None) -> int:
     """Put an event's unlinked articles into a story: its own, the one it plainly belongs to, or a new one; 1 if new.
 
     Which whole stories are one is decided afterwards, by :func:`merge_stories`,
@@ -177,6 +179,8 @@ def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, c
     if not rows:
         return 0
     total, n = article_sum(linker, featurizer, cache, idf, rows)
+    if corpus is not None:
+        corpus.add(total, n)
     names = _names(featurizer, cache, rows)
     story_id = conn.execute("SELECT story_id FROM events WHERE id = ?", (event_id,)).fetchone()
     story_id = story_id[0] if story_id else None
