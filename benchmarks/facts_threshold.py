@@ -23,7 +23,7 @@ Usage::
 
     python benchmarks/facts_threshold.py sample --db gva.db --corpus gva --n 90 --out pairs-gva.jsonl
     python benchmarks/facts_threshold.py fit --pairs tests/understand/facts_pairs.jsonl
-    python benchmarks/facts_threshold.py count --db gva.db --model minilm-static --threshold 0.75
+    python benchmarks/facts_threshold.py count --db gva.db --model minilm-static [--threshold 0.75]
 """
 from __future__ import annotations
 
@@ -155,6 +155,7 @@ def count(args: argparse.Namespace) -> int:
 
     sl = storyline.open(args.db, readonly=True)
     aligner = FactAligner(threshold=args.threshold)
+    aligner.model = args.model
     encoder = get_encoder(args.model)
     events = {e: arts for e, arts in event_articles(sl.db).items() if len(arts) >= 2}
     total = single = 0
@@ -168,7 +169,7 @@ def count(args: argparse.Namespace) -> int:
             facts = aligner.align(eid, cands, encoder.encode([s.text for s in cands]))
             total += len(facts)
             single += sum(f.single_outlet for f in facts)
-    print(f"{args.db} {args.model} t={args.threshold}: {len(events)} events, {total} facts, "
+    print(f"{args.db} {args.model} t={aligner.link_threshold()}: {len(events)} events, {total} facts, "
           f"{total - single} reported by 2+ outlets, single-outlet share {single / max(total, 1):.3f}")
     return 0
 
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("count")
     p.add_argument("--db", required=True)
     p.add_argument("--model", default="minilm-static")
-    p.add_argument("--threshold", type=float, default=0.75)
+    p.add_argument("--threshold", type=float, default=None, help="default: the one fitted for --model")
     args = parser.parse_args(argv)
     return {"sample": sample, "fit": fit, "count": count}[args.cmd](args)
 

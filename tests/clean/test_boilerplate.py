@@ -290,3 +290,12 @@ def test_synthetic_election_article() -> None:
         "Turnout was 71 percent, the highest since 1994, the electoral commission said.",
         "Final results are expected on Wednesday.",
     ]
+
+
+def test_icon_labels_run_together_are_dropped_and_brand_names_in_prose_kept() -> None:
+    from storyline.clean.boilerplate import classify_line, line_features
+
+    icons = "MenuIcon SearchIcon CloseButton ShareArrow Print FacebookLogo TwitterLogo"
+    prose = "Fans can watch it on YouTube, PayPal said, and on LinkedIn from Monday"
+    assert classify_line(icons, line_features(icons), header=True) == "icon-labels"
+    assert classify_line(prose, line_features(prose), header=True) is None

@@ -156,3 +156,13 @@ def test_bad_settings_name_the_value() -> None:
         StoryLinker(closeness=1.5)
     with pytest.raises(ConfigError, match="profile_terms"):
         StoryLinker(profile_terms=0)
+
+
+def test_the_rule_and_titles_work_as_their_docstrings_say() -> None:
+    import doctest
+
+    from storyline.stories import linker, merge
+
+    for module in (linker, merge):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

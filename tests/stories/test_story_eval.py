@@ -41,18 +41,40 @@ def newsdev_rows():
     return {(r.task, r.method): r for r in eval_newsdev_stories(EvalContext())}
 
 
+@pytest.fixture(scope="module")
+def t17_rows():
+    from storyline.evaluate.stories_eval import eval_t17_stories
+
+    shared_data("t17")
+    return {(r.task, r.method): r for r in eval_t17_stories(EvalContext())}
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_t17_story_separation_floor(t17_rows) -> None:
+    """All five Timeline17 topics in one corpus: a regression floor, not issue 15's 0.95, which is NOT met.
+
+    0.833 (P 0.977, R 0.726, 293 stories for 5 topics) with the relative-closeness merge; 0.539 (470
+    stories) before it. Beside it the TF-IDF oracle (0.816) and BERTopic's defaults (0.844).
+    """
+    ours = t17_rows[("stories", "storyline (default)")]
+    print(f"t17 stories B3 P={ours.precision} R={ours.recall} F1={ours.f1} clusters={ours.clusters}")
+    assert ours.f1 >= 0.82
+    assert t17_rows[("stories", "TF-IDF + agglomerative (oracle)")].f1 < ours.f1
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 def test_newsdev_story_b3_floor(newsdev_rows) -> None:
     """A regression floor under today's level, not issue 15's target of 0.95, which is NOT met.
 
-    0.864 (P 0.856, R 0.872) with the relative-closeness merge (BENCHMARKS.md, "Stories: relative
-    closeness"); 0.890 with the previous pairwise linker, which left Timeline17 at 0.539 and News Story
-    Chains at 0.724. The stories that stay split are banking-crisis events (SVB, Signature, Credit Suisse).
+    0.887 (P 0.903, R 0.872) with the relative-closeness merge and same-kind cores kept apart
+    (BENCHMARKS.md, "Stories: relative closeness"); 0.890 with the previous pairwise linker, which left
+    Timeline17 at 0.539 and News Story Chains at 0.724. The banking crisis stays in two stories.
     """
     ours = newsdev_rows[("stories", "storyline (default)")]
     print(f"newsdev stories B3 P={ours.precision} R={ours.recall} F1={ours.f1}")
-    assert ours.f1 >= 0.85
+    assert ours.f1 >= 0.87
     for method in ("TF-IDF + agglomerative (oracle)", "BERTopic (defaults)"):
         assert 0.0 < newsdev_rows[("stories", method)].f1 <= 1.0
 

@@ -45,3 +45,11 @@ def test_a_title_word_that_opens_an_organisation_name_stays(nlp: Any) -> None:
     ms = extract_mentions(nlp(text), "a")
     orgs = [m for m in ms if m.text == "General Motors"]
     assert orgs and orgs[0].label == "ORG" and not orgs[0].roles
+
+
+def test_spans_are_trimmed_of_role_words_glued_quotes_and_get_their_given_name(nlp: Any) -> None:
+    text = ("Secretary of State Antony J. Blinken traveled to Beijing. "
+            "Indian Prime Minister Narendra Modi said,“History has been made here.”")
+    written = {text[m.start:m.end] for m in extract_mentions(nlp(text), "a")}
+    assert "Antony J. Blinken" in written and "Narendra Modi" in written
+    assert not any("“" in w or w.endswith("said") for w in written)

@@ -95,3 +95,33 @@ def test_counted_units_are_nouns_not_adjectives_or_names() -> None:
     assert ("count", "diplomat", 2.0) in extract_values("Two Russian diplomats were expelled.", D)
     assert ("count", "people", 3.0) in extract_values("Three more people died on Sunday.", D)
     assert not any(v[0] == "count" for v in extract_values("the COVID-19 pandemic spread", D))
+
+
+def test_each_encoder_links_at_the_threshold_fitted_on_the_labelled_pairs() -> None:
+    """THRESHOLDS are what `benchmarks/facts_threshold.py fit` gives on tests/understand/facts_pairs.jsonl:
+    the threshold maximising the mean F1 of the two corpora, within a grid step."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from storyline.understand.facts import THRESHOLDS
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "benchmarks"))
+    from facts_threshold import GRID, f1_at
+
+    pairs = [json.loads(line) for line in (Path(__file__).parent / "facts_pairs.jsonl").open(encoding="utf-8")]
+    corpora = sorted({p["corpus"] for p in pairs})
+    assert corpora == ["gva", "newsdev"] and len(pairs) >= 150
+    for model in ("minilm-static", "all-MiniLM-L6-v2"):
+        def mean_f1(t: float, model: str = model) -> float:
+            return float(np.mean([f1_at([p for p in pairs if p["corpus"] == c], model, t)[2] for c in corpora]))
+        best = max(GRID, key=lambda t: (round(mean_f1(t), 6), -t))
+        assert abs(THRESHOLDS[model] - best) <= 0.011, (model, best)
+        assert mean_f1(THRESHOLDS[model]) >= 0.85
+    aligner = FactAligner()
+    aligner.model = "all-MiniLM-L6-v2"
+    assert aligner.link_threshold() == THRESHOLDS["all-MiniLM-L6-v2"]
+    aligner.model = "minilm-static"
+    assert aligner.link_threshold() == THRESHOLDS["minilm-static"]
+    assert FactAligner(threshold=0.7).link_threshold() == 0.7

@@ -78,3 +78,41 @@ def test_a_foreign_capital_gets_no_us_state() -> None:
 def test_a_capitalised_word_after_in_must_be_a_known_place() -> None:
     text = "Four people were hurt in Shooting Range Road incident near Zanesville on Sunday."
     assert _best(("Four hurt", text, [])) == "Zanesville, Ohio"
+
+
+def test_where_the_text_says_it_was_held_beats_the_reporters_dateline() -> None:
+    text = ("ISLAMABAD: Foreign Minister Bilawal Bhutto-Zardari met his Russian counterpart on Thursday on the"
+            " sidelines of the SCO meeting being held in Goa, India.")
+    place = _best(("Bilawal meets Lavrov on sidelines of SCO meeting", text,
+                   [("Goa", "GPE"), ("India", "GPE")]))
+    assert place == "Goa"
+
+
+def test_a_neighbourhood_is_shown_with_the_town_the_text_puts_it_in() -> None:
+    place = _best(("Two shot in Liberty City", "Two men were shot Sunday in Miami's Liberty City, police said.",
+                   [("Miami", "GPE"), ("Liberty City", "GPE")]),
+                  ("Shooting in Liberty City", "MIAMI — Police are looking for the gunman who shot two men in"
+                   " Liberty City.", [("Liberty City", "GPE")]))
+    assert place == "Liberty City, Miami, Florida"
+
+
+def test_a_storm_named_like_a_town_is_no_place() -> None:
+    text = "Hurricane Idalia made landfall in Florida's Big Bend early on Wednesday as a Category 3 storm."
+    place = _best(("Idalia makes landfall in Florida", text, [("Idalia", "GPE"), ("Florida", "GPE")]))
+    assert place == "Florida"
+
+
+def test_a_place_named_as_a_destination_or_origin_is_not_where_it_happened() -> None:
+    text = "Prime Minister Modi closed the G20 summit in New Delhi on Sunday and handed the gavel to Brazil."
+    place = _best(("Modi hands over G20 presidency to Brazil", text, [("New Delhi", "GPE"), ("Brazil", "GPE")]),
+                  ("G20 presidency goes to Brazil", "The G20 summit in New Delhi closed on Sunday.",
+                   [("New Delhi", "GPE")]))
+    assert place == "New Delhi"
+
+
+def test_a_sea_or_continent_gets_no_us_state_and_no_leading_the() -> None:
+    text = "Oil kept leaking into the Gulf of Mexico on Tuesday, officials in Louisiana and Texas said."
+    place = _best(("Oil leak in the Gulf of Mexico", text, [("the Gulf of Mexico", "LOC"), ("Louisiana", "GPE"),
+                                                           ("Texas", "GPE")]))
+    assert place == "Gulf of Mexico"
+    assert dateline("AP KEY WEST, Fla. — A boat capsized") == "Key West, Florida"

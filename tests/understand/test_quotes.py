@@ -122,3 +122,26 @@ def test_a_far_pronoun_means_the_only_person_named() -> None:
     text = ('Maria Lopez opened the session in Madrid. ' + 'The hall was full and the weather was fine. ' * 8
             + '"We are proud of what this city has done," she said.')
     assert _speakers(text)[-1] == ("We are proud of what this city has done,", "maria lopez")
+
+
+def test_a_document_from_a_body_and_the_company_speak_for_that_body() -> None:
+    text = ('Maria Lopez met John Park. "The meeting was frank and productive," a readout from the Interior '
+            'Ministry said.')
+    assert _speakers(text) == [("The meeting was frank and productive,", "interior ministry")]
+    names = {"ILI Group": ("ili group", "ORG"), "Scotland": ("scotland", "PLACE")}
+    text = ('The project, developed by ILI Group in Scotland, could see "hundreds of new jobs in the region" '
+            'said the company.')
+    assert _found(text, names) == [("hundreds of new jobs in the region", "ili group")]
+
+
+def test_a_place_used_name_is_no_antecedent_and_a_dateline_does_not_speak() -> None:
+    names = {"Nusa Dua": ("nusa dua", "PERSON"), "Joko Widodo": ("joko widodo", "PERSON"),
+             "Sahel": ("sahel", "PERSON")}
+    text = ('NUSA DUA, Indonesia – Indonesia’s president said on Wednesday that talks were hard.\n'
+            'President Joko Widodo hosted two days of talks on the island.\n'
+            '"The discussion was very tough but the leaders agreed," he told reporters.')
+    names["NUSA DUA"] = ("nusa dua", "PERSON")
+    assert _found(text, names)[-1] == ("The discussion was very tough but the leaders agreed,", "joko widodo")
+    text = ('Joko Widodo appeared in a video filmed in the Sahel, in which he said the group was '
+            '"making the region even greater on all continents".')
+    assert _found(text, names) == [("making the region even greater on all continents", "joko widodo")]

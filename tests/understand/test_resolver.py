@@ -103,3 +103,83 @@ def test_a_long_company_name_and_its_legal_form_are_one_and_its_possessive_acron
           _m("c", "AMD's", "ORG")]
     r = EntityResolver().fit(ms)
     assert len({m.entity_id for m in ms}) == 1, [(e.name, e.aliases) for e in r.entities_]
+
+
+def _ids(ms: list[RawMention]) -> dict[str, set[str | None]]:
+    out: dict[str, set[str | None]] = {}
+    for m in ms:
+        out.setdefault(m.text, set()).add(m.entity_id)
+    return out
+
+
+def test_a_possessor_and_a_possessed_name_that_stand_alone_are_two_entities() -> None:
+    ms = [_m("a", "SpaceX’s Starship", "PERSON"), _m("b", "SpaceX", "ORG"), _m("c", "Starship", "PERSON"),
+          _m("d", "Elon Musk’s Starship Rocket Goes Boom", "PERSON"), _m("e", "Elon Musk", "PERSON")]
+    EntityResolver().fit(ms)
+    ids = _ids(ms)
+    assert ids["Starship"] != ids["SpaceX"] and ms[0].text == "Starship" and ids["Starship"] == {ms[0].entity_id}
+    assert ms[3].entity_id in ids["Elon Musk"]
+
+
+def test_two_names_side_by_side_are_not_one_name() -> None:
+    ms = [_m(f"a{i}", "SpaceX", "PERSON") for i in range(12)] + \
+         [_m(f"b{i}", "Starship", "PERSON") for i in range(12)] + [_m("a0", "SpaceX Starship", "PERSON", 30)]
+    EntityResolver().fit(ms)
+    assert len({m.entity_id for m in ms if m.text == "SpaceX"} | {m.entity_id for m in ms if m.text == "Starship"}) == 2
+
+
+def test_a_multi_word_name_inside_one_longer_name_is_that_person() -> None:
+    ms = [_m("a", "Luiz Inacio Lula da Silva", "PERSON"), _m("b", "Lula da Silva", "PERSON")]
+    EntityResolver().fit(ms)
+    assert ms[0].entity_id == ms[1].entity_id
+
+
+def test_a_clipping_joins_the_one_name_beside_it_without_an_acronym() -> None:
+    ms = [_m("a", "Federal Reserve", "ORG"), _m("a", "Fed", "ORG", 30),
+          _m("b", "Federal Deposit Insurance Corporation", "ORG"), _m("b", "FDIC", "ORG", 50),
+          _m("b", "Fed", "ORG", 70)]
+    EntityResolver().fit(ms)
+    assert ms[1].entity_id == ms[0].entity_id == ms[4].entity_id != ms[2].entity_id
+
+
+def test_spelling_variants_sharing_context_and_never_together_are_one() -> None:
+    context = ["Luna-25", "Vladimir Putin", "Dmitry Peskov", "Kremlin"]
+    ms = [_m("a", "Roscosmos", "PERSON"), _m("b", "Roskosmos", "ORG"), _m("c", "Roscosmos", "ORG")]
+    ms += [_m(a, c, "ORG", 20 + 20 * j) for a in "ab" for j, c in enumerate(context)]
+    ms += [_m("x", "Mark Kelly", "PERSON"), _m("y", "Mary Kelly", "PERSON"), _m("x", "Mary Kelly", "PERSON", 30)]
+    EntityResolver().fit(ms)
+    ids = _ids(ms)
+    assert ids["Roscosmos"] == ids["Roskosmos"] and len(ids["Roscosmos"]) == 1
+    assert ids["Mark Kelly"] != ids["Mary Kelly"]
+    assert _by_name(EntityResolver().fit(ms))["Roscosmos"].type == "ORG"
+
+
+def test_a_titled_short_name_goes_to_the_full_name_holding_the_title() -> None:
+    ms = [_m("a", "Joe Biden", "PERSON", roles=["President"]), _m("b", "Jill Biden", "PERSON"),
+          _m("b", "Biden", "PERSON", 30, roles=["President"])]
+    EntityResolver().fit(ms)
+    assert ms[2].entity_id == ms[0].entity_id
+
+
+def test_a_short_name_nearly_always_one_person_names_that_person_alone() -> None:
+    ms = [m for i in range(25) for m in (_m(f"a{i}", "Joe Biden", "PERSON"), _m(f"a{i}", "Biden", "PERSON", 30))]
+    ms += [_m("j", "Jill Biden", "PERSON"), _m("j", "Biden", "PERSON", 30), _m("z", "Biden", "PERSON")]
+    EntityResolver().fit(ms)
+    assert ms[-1].entity_id == ms[0].entity_id
+
+
+def test_an_acronym_opening_an_organisation_name_and_a_spaced_spelling_are_that_organisation() -> None:
+    ms = [_m("a", "EYP Mission Critical Facilities", "ORG"), _m("a", "EYP", "ORG", 40),
+          _m("b", "SeaMicro", "ORG"), _m("c", "Sea Micro", "ORG"),
+          _m("d", "Pragati Maidan", "GPE"), _m("d", "PM", "ORG", 30)]
+    EntityResolver().fit(ms)
+    assert ms[0].entity_id == ms[1].entity_id and ms[2].entity_id == ms[3].entity_id
+    assert ms[5].entity_id != ms[4].entity_id        # "PM" is a title, never Pragati Maidan's initials
+
+
+def test_a_camel_cased_one_word_name_is_an_organisation_but_a_surname_prefix_is_not() -> None:
+    ms = [_m("a", "SpaceX", "PERSON"), _m("b", "SpaceX", "PERSON"), _m("c", "Ron DeSantis", "PERSON"),
+          _m("d", "DeSantis", "PERSON"), _m("e", "McConnell", "PERSON")]
+    ents = _by_name(EntityResolver().fit(ms))
+    assert ents["SpaceX"].type == "ORG" and ents["Ron DeSantis"].type == "PERSON"
+    assert ents["McConnell"].type == "PERSON"

@@ -35,6 +35,7 @@ ANY_PUNCT_RE = re.compile(r"[.,;:!?\"“”«»()]")
 NUMERIC_TOKEN_RE = re.compile(r"\d")
 TIMELINE_RE = re.compile(r"^[\W_]*[:–—-]\s*\S+(?:\s+\S+){2,}")   # "<date>: event in three+ words"
 ALPHA_RE = re.compile(r"[^\W\d_]")
+GLUED_RE = re.compile(r"[a-z][A-Z][a-z]")   # "ChevronTitle", "FacebookIcon": labels run together
 REPORTED_SPEECH_RE = re.compile(r"[\"“”«»„]|\b(?:said|says|told|asked|added)\b")
 # Thresholds below were set on general grounds (typical English news prose)
 # and checked on the seeds, the synthetic test articles and AEB; not fitted per page.
@@ -101,6 +102,19 @@ def line_features(line: str) -> LineFeatures:
         has_date=short and numeric > 0 and bool(cues.DATE.search(line)),
         is_bullet=bool(cues.BULLET.match(line)),
     )
+
+
+def is_glued_labels(line: str, f: LineFeatures) -> bool:
+    """Icon and button labels run together by a scraper ("ChevronTitle ChevronIcon FacebookIcon …").
+
+    A short unpunctuated line where at least three words, and half of
+    them, join two capitalised words without a space. Prose has such words
+    only as brand names (YouTube, PayPal), one or two at a time.
+    """
+    if f.n_words > CUE_LINE_MAX_WORDS or f.is_body:
+        return False
+    glued = sum(1 for token in line.split() if GLUED_RE.search(token))
+    return glued >= 3 and glued >= f.n_words / 2
 
 
 def is_reported_speech(line: str) -> bool:
@@ -179,6 +193,8 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
     """
     if f.n_words == 0:
         return "symbols-only"
+    if is_glued_labels(line, f):
+        return "icon-labels"
     if f.n_words <= 12 and not is_reported_speech(line) and cues.INTERFACE_CHROME.search(line) \
             and (not f.is_body or cues.INTERFACE_NOTICE.search(line)):
         return "interface-banner"

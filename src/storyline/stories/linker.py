@@ -35,8 +35,6 @@ False
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ..errors import ConfigError
 
 
@@ -105,7 +103,3 @@ class StoryLinker:
     def passes(self, link: float, n_a: int, sq_a: float, n_b: int, sq_b: float) -> bool:
         """Whether two stories with this link are one story."""
         return link >= self.floor and self.ratio(link, n_a, sq_a, n_b, sq_b) >= self.closeness
-
-    def heaviest(self, vector: Mapping[int, float], k: int) -> list[int]:
-        """The ``k`` heaviest terms (ties by term, for determinism)."""
-        return [t for t, _ in sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]

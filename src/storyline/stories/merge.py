@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import sqlite3
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +29,8 @@ import numpy as np
 from .linker import StoryLinker
 
 HeapEntry = tuple[float, int, int, str, str, int, int]
+Vector = tuple[np.ndarray, np.ndarray]      # sorted unique hashed columns (int64), their weights (float64)
+EMPTY: Vector = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 STORY_ENTITIES = 10          # names kept on a story row
 PROFILE_ENTITIES = 40        # names tracked per story profile
 
@@ -89,7 +93,7 @@ class _Pool:
                                     (story_id,)).fetchone()
             if row is None:
                 return None
-            cols, vals = _arrays(row[1])
+            cols, vals = decode(row[1])
             found = Profile(story_id, int(row[0]), cols, vals, int(row[2] or 0), float(row[3] or 0.0),
                             Counter(json.loads(row[4] or "{}")))
             self._profiles[story_id] = found
@@ -97,9 +101,8 @@ class _Pool:
 
     def candidates(self, story: Profile) -> list[Profile]:
         """Stories indexed under this story's heaviest terms, most shared weight first (bounded)."""
-        order = np.argsort(-story.vals, kind="stable")[: self.linker.query_terms]
         shared: dict[str, float] = {}
-        for i in order.tolist():
+        for i in heaviest(story.vals, story.cols, self.linker.query_terms):
             term, weight = int(story.cols[i]), float(story.vals[i])
             for (other,) in self.conn.execute("SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC "
                                               "LIMIT ?", (term, self.linker.max_postings)):
@@ -119,8 +122,8 @@ class _Pool:
         """Queue a pair that passes the rule, highest ratio first (ties: oldest stories first)."""
         if a.n == 0 or b.n == 0:
             return
-        link = _dot(a, b) / (a.n * b.n)
-        if not self.linker.passes(link, a.n, a.sq, b.n, b.sq):
+        link = sparse_dot((a.cols, a.vals), (b.cols, b.vals)) / (a.n * b.n)
+        if not self.linker.passes(link, a.n, a.sq, b.n, b.sq) or distinct_cores(a.entities, a.n, b.entities, b.n):
             return
         ratio = self.linker.ratio(link, a.n, a.sq, b.n, b.sq)
         first, second = sorted((a, b), key=lambda p: p.position)
@@ -130,15 +133,8 @@ class _Pool:
     def merge(self, a: Profile, b: Profile) -> Profile:
         """Fold the younger story into the older one, in memory and in the store."""
         keep, gone = (a, b) if a.position < b.position else (b, a)
-        cross = _dot(keep, gone)
-        cols = np.concatenate([keep.cols, gone.cols])
-        vals = np.concatenate([keep.vals, gone.vals])
-        cols, inverse = np.unique(cols, return_inverse=True)
-        vals = np.bincount(inverse, weights=vals, minlength=len(cols))
-        if len(cols) > self.linker.profile_terms:
-            top = np.sort(np.lexsort((cols, -vals))[: self.linker.profile_terms])
-            cols, vals = cols[top], vals[top]
-        keep.cols, keep.vals = cols, vals
+        cross = sparse_dot((keep.cols, keep.vals), (gone.cols, gone.vals))
+        keep.cols, keep.vals = add((keep.cols, keep.vals), (gone.cols, gone.vals), self.linker.profile_terms)
         keep.sq += gone.sq + 2.0 * cross
         keep.n += gone.n
         keep.entities.update(gone.entities)
@@ -155,32 +151,50 @@ class _Pool:
         return keep
 
     def _index(self, story: Profile) -> None:
-        index_story(self.conn, self.linker, story.story_id,
-                    dict(zip(story.cols.tolist(), story.vals.tolist(), strict=True)))
+        index_story(self.conn, self.linker, story.story_id, (story.cols, story.vals))
 
     def save(self) -> None:
         """Write every merged profile back (columns, weights, size, norm, names)."""
         for story_id in sorted(self._changed):
             p = self._profiles[story_id]
-            blob = p.cols.astype(np.int32).tobytes() + p.vals.astype(np.float32).tobytes()
             self.conn.execute("UPDATE story_profiles SET terms = ?, n = ?, sq = ?, entities = ? WHERE story_id = ?",
-                              (blob, p.n, p.sq, json.dumps(top_entities(p.entities)), story_id))
+                              (encode((p.cols, p.vals)), p.n, p.sq, json.dumps(top_entities(p.entities)), story_id))
 
     def changed(self) -> list[str]:
         return sorted(self._changed)
 
 
-def _arrays(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """A stored profile's sorted columns and weights."""
+def decode(blob: bytes) -> Vector:
+    """A stored profile: int32 columns then float32 weights, sorted by column."""
     n = len(blob) // 8
     return (np.frombuffer(blob[: 4 * n], dtype=np.int32).astype(np.int64),
             np.frombuffer(blob[4 * n:], dtype=np.float32).astype(np.float64))
 
 
-def _dot(a: Profile, b: Profile) -> float:
-    """Dot product of two sparse profiles (sorted unique columns)."""
-    _, ia, ib = np.intersect1d(a.cols, b.cols, assume_unique=True, return_indices=True)
-    return float(np.dot(a.vals[ia], b.vals[ib]))
+def encode(vector: Vector) -> bytes:
+    """Inverse of :func:`decode`: compact and byte-for-byte deterministic."""
+    return vector[0].astype(np.int32).tobytes() + vector[1].astype(np.float32).tobytes()
+
+
+def sparse_dot(a: Vector, b: Vector) -> float:
+    """Dot product of two sparse vectors."""
+    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(np.dot(a[1][ia], b[1][ib]))
+
+
+def add(a: Vector, b: Vector, cap: int | None) -> Vector:
+    """Sum of two sparse vectors (either may repeat columns), keeping the ``cap`` heaviest terms."""
+    cols, inverse = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    vals = np.bincount(inverse, weights=np.concatenate([a[1], b[1]]), minlength=len(cols))
+    if cap is not None and len(cols) > cap:
+        top = np.sort(heaviest(vals, cols, cap))
+        cols, vals = cols[top], vals[top]
+    return cols, vals
+
+
+def heaviest(vals: np.ndarray, cols: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` heaviest terms, heaviest first (ties by column, for determinism)."""
+    return np.lexsort((cols, -vals))[:k]
 
 
 def top_entities(entities: Counter[str]) -> dict[str, int]:
@@ -188,15 +202,15 @@ def top_entities(entities: Counter[str]) -> dict[str, int]:
     return dict(sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:PROFILE_ENTITIES])
 
 
-def index_story(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, profile: dict[int, float]) -> None:
+def index_story(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, profile: Vector) -> None:
     """The story's heaviest terms in the candidate index, replacing what was there."""
     conn.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
     conn.executemany("INSERT INTO story_terms(term, story_id) VALUES (?, ?)",
-                     [(t, story_id) for t in linker.heaviest(profile, linker.index_terms)])
+                     [(int(profile[0][i]), story_id) for i in heaviest(profile[1], profile[0], linker.index_terms)])
 
 
 def write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
-    """The ``stories`` row from its events: title of the largest event, span, key names, size."""
+    """The ``stories`` row from its events: a title naming its core, span, key names, size."""
     events = conn.execute("SELECT title, date, start, end, n_articles, first_seq FROM events WHERE story_id = ?",
                           (story_id,)).fetchall()
     if not events:
@@ -207,8 +221,113 @@ def write_story_row(conn: sqlite3.Connection, story_id: str) -> None:
     entities = json.loads(conn.execute("SELECT entities FROM story_profiles WHERE story_id = ?",
                                        (story_id,)).fetchone()[0] or "{}")
     names = [n for n, _ in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_ENTITIES]]
+    n_articles = conn.execute("SELECT n FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()[0]
+    title = story_title(lead["title"], entities, int(n_articles or 0), len(events))
     conn.execute("INSERT INTO stories(id, title, start, end, entities, n_events) VALUES (?, ?, ?, ?, ?, ?) "
                  "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, end = excluded.end, "
                  "entities = excluded.entities, n_events = excluded.n_events",
-                 (story_id, lead["title"], min(starts) if starts else None, max(ends) if ends else None,
+                 (story_id, title, min(starts) if starts else None, max(ends) if ends else None,
                   json.dumps(names), len(events)))
+
+
+def story_title(headline: str | None, names: dict[str, int], n_articles: int, n_events: int) -> str | None:
+    """A story of several events is titled by its core, then its largest event's headline.
+
+    ``"Pakistan and Russia: Russian Foreign Minister Sergey Lavrov is arriving
+    in Islamabad…"``: the core names say what the whole chain is about, the
+    headline what its main happening was. A one-event story is that event,
+    so it keeps the event's title.
+
+    >>> story_title("Lavrov arrives in Islamabad", {"Pakistan": 5, "Russia": 5, "Russian": 4, "Goa": 1}, 5, 2)
+    'Pakistan and Russia: Lavrov arrives in Islamabad'
+    >>> story_title("Lavrov arrives in Islamabad", {"Pakistan": 5}, 5, 1)
+    'Lavrov arrives in Islamabad'
+    """
+    core = core_names(names, n_articles)
+    if n_events < 2 or not core:
+        return headline
+    named = core[0] if len(core) == 1 else ", ".join(core[:-1]) + " and " + core[-1]
+    return f"{named}: {headline}" if headline else named
+
+
+def core_names(names: dict[str, int], n_articles: int, limit: int = 3, share: float = 0.3) -> list[str]:
+    """The names most of a story's articles carry (at least ``share`` of them), variants once.
+
+    A name is skipped when it is a variant of one already taken: the same
+    words plus or minus some ("Xi" beside "Xi Jinping"), its initials ("SVB"
+    beside "Silicon Valley Bank"), or a derived form of
+    a one-word name ("Russian" beside "Russia": a shared prefix of at least 4
+    letters and three quarters of the shorter).
+    """
+    need = max(2.0, share * n_articles)
+    taken: list[str] = []
+    for name, count in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+        if count < need or len(taken) >= limit:
+            break
+        if len(name) < 3 or any(ch.isdigit() for ch in name) or any(_variant(name, t) for t in taken):
+            continue
+        taken.append(name)
+    return taken
+
+
+def _variant(a: str, b: str) -> bool:
+    """Whether two names are forms of one (word subset, or a one-word derived form)."""
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    if wa <= wb or wb <= wa:
+        return True
+    for short, long in ((a, b), (b, a)):
+        if short.isupper() and short == "".join(w[0] for w in long.split() if w[:1].isupper()):
+            return True           # initials: "SVB" and "Silicon Valley Bank"
+    if len(wa) == 1 and len(wb) == 1:
+        x, y = a.lower(), b.lower()
+        common = len(os.path.commonprefix([x, y]))
+        return common >= max(4, 0.75 * min(len(x), len(y)))
+    return False
+
+
+def distinct_cores(names_a: Mapping[str, int], n_a: int, names_b: Mapping[str, int], n_b: int) -> bool:
+    """Whether two stories centre on different instances of one kind of name, so they are two stories.
+
+    "Hurricane Ian" in every article of one and "Hurricane Idalia" in every
+    article of the other: the names start with the same word, not a title
+    ("Hurricane", unlike "President"), end differently (not a spelling
+    variant: "Sergey" / "Sergei" Lavrov is one man), each is carried by at
+    least half of its own story (two articles or more) and by at most a
+    tenth of the other. Same-kind happenings resemble each other in every
+    other word (landfall, evacuations, the governor), which is why the
+    similarity alone cannot keep them apart.
+
+    >>> distinct_cores({"Hurricane Ian": 14, "Florida": 14}, 14, {"Hurricane Idalia": 9, "Florida": 9}, 9)
+    True
+    >>> distinct_cores({"President Joe Biden": 5}, 5, {"President Xi Jinping": 4}, 4)
+    False
+    """
+    for x in _core(names_a, n_a):
+        for y in _core(names_b, n_b):
+            if _same_kind(x, y) and names_a.get(y, 0) <= 0.1 * n_a and names_b.get(x, 0) <= 0.1 * n_b:
+                return True
+    return False
+
+
+def _core(names: Mapping[str, int], n: int) -> list[str]:
+    """Names of two words or more that at least half of a story's articles (two or more) carry."""
+    return [name for name, count in names.items() if len(name.split()) >= 2 and count >= max(2.0, 0.5 * n)]
+
+
+def _same_kind(x: str, y: str) -> bool:
+    """Same first word (not a title), different and dissimilar rest: two instances of one kind."""
+    from difflib import SequenceMatcher
+
+    wx, wy = x.lower().split(), y.lower().split()
+    if wx[0] != wy[0] or wx[0] in _TITLE_WORDS or _variant(x, y):
+        return False
+    return SequenceMatcher(None, " ".join(wx[1:]), " ".join(wy[1:])).ratio() < 0.8
+
+
+def _title_words() -> frozenset[str]:
+    from ..understand.entities import PERSON_TITLES
+
+    return frozenset(word for title in PERSON_TITLES for word in title.split())
+
+
+_TITLE_WORDS = _title_words()

@@ -31,7 +31,8 @@ from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
-from .merge import index_story, merge_stories, top_entities, write_story_row
+from .merge import (EMPTY, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
+                    sparse_dot, top_entities, write_story_row)
 
 CHUNK_EVENTS = 200
 _POSSESSIVE_RE = re.compile(r"['’]s$")
@@ -166,9 +167,9 @@ def _pending_events(db: Database) -> list[str]:
 
 def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, cache: TermCache,
                idf: np.ndarray, event_id: str) -> int:
-    """Put an event's unlinked articles into its story (a new one for a new event); 1 if new.
+    """Put an event's unlinked articles into a story: its own, the one it plainly belongs to, or a new one; 1 if new.
 
-    Which stories are one is decided afterwards, by :func:`merge_stories`,
+    Which whole stories are one is decided afterwards, by :func:`merge_stories`,
     over every story this build touched.
     """
     rows = conn.execute("SELECT id, title, text, duplicate_of FROM articles WHERE event_id = ? AND story_id IS NULL "
@@ -181,7 +182,7 @@ def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, c
     story_id = story_id[0] if story_id else None
     opened = 0
     if story_id is None:
-        story_id = best_story(conn, linker, total, n)
+        story_id = best_story(conn, linker, total, n, names)
     if story_id is None:
         story_id, opened = story_id_for(event_id), 1
     _add_to_profile(conn, linker, story_id, total, n, names)
@@ -191,74 +192,72 @@ def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, c
     return opened
 
 
-def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: dict[int, float], n: int) -> str | None:
+def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: int,
+               names: Counter[str]) -> str | None:
     """The indexed story whose profile the event's articles resemble most, if that reaches ``join``.
 
     The score is the mean cosine of the event's articles to the story's
     summed vector; the merge pass then decides which whole stories are one.
     """
-    if not total:
+    cols, vals = total
+    if not len(cols):
         return None
     shared: dict[str, float] = {}
-    for term in linker.heaviest(total, linker.query_terms):
+    for i in heaviest(vals, cols, linker.query_terms):
         for (story_id,) in conn.execute("SELECT story_id FROM story_terms WHERE term = ? ORDER BY rowid DESC LIMIT ?",
-                                        (term, linker.max_postings)):
-            shared[story_id] = shared.get(story_id, 0.0) + total[term]
+                                        (int(cols[i]), linker.max_postings)):
+            shared[story_id] = shared.get(story_id, 0.0) + float(vals[i])
     best: tuple[float, str] | None = None
     for story_id, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: linker.max_candidates]:
-        row = conn.execute("SELECT terms, sq FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
-        profile = decode_terms(row[0])
-        score = sum(w * profile.get(t, 0.0) for t, w in total.items()) / (n * max(float(row[1]), 1e-12) ** 0.5)
-        if score >= linker.join and (best is None or score > best[0]):
+        row = conn.execute("SELECT terms, sq, entities, n FROM story_profiles WHERE story_id = ?",
+                           (story_id,)).fetchone()
+        score = sparse_dot(total, decode(row[0])) / (n * max(float(row[1]), 1e-12) ** 0.5)
+        if score >= linker.join and (best is None or score > best[0]) and not distinct_cores(
+                names, n, json.loads(row[2] or "{}"), int(row[3] or 0)):
             best = (score, story_id)
     return best[1] if best else None
 
 
 def article_sum(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.ndarray,
-                rows: list[sqlite3.Row]) -> tuple[dict[int, float], int]:
+                rows: list[sqlite3.Row]) -> tuple[Vector, int]:
     """Sum of the articles' unit vectors (IDF-weighted heaviest terms; copies count once) and their number."""
     originals = [r for r in rows if r["duplicate_of"] is None] or list(rows)
-    total: dict[int, float] = {}
+    parts_cols, parts_vals = [], []
     for r in originals:
         cols, tf = cache.get(featurizer, r)
-        weighted = dict(zip(cols.tolist(), (tf * idf[cols]).tolist(), strict=True))
-        kept = linker.heaviest(weighted, linker.article_terms)
-        norm = float(np.sqrt(sum(weighted[c] ** 2 for c in kept))) or 1.0
-        for c in kept:
-            total[c] = total.get(c, 0.0) + weighted[c] / norm
-    return total, len(originals)
+        weighted = tf.astype(np.float64) * idf[cols]
+        kept = heaviest(weighted, cols, linker.article_terms)
+        norm = float(np.sqrt(np.dot(weighted[kept], weighted[kept]))) or 1.0
+        parts_cols.append(cols[kept].astype(np.int64))
+        parts_vals.append(weighted[kept] / norm)
+    return add((np.concatenate(parts_cols), np.concatenate(parts_vals)), EMPTY, None), len(originals)
 
 
-def _add_to_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, total: dict[int, float], n: int,
+def _add_to_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, total: Vector, n: int,
                     names: Counter[str]) -> None:
     """Add articles (their vector sum and count) and names to a story's profile; mark it for the merge pass."""
     row = conn.execute("SELECT terms, entities, n, sq FROM story_profiles WHERE story_id = ?", (story_id,)).fetchone()
-    profile: dict[int, float]
     entities: Counter[str]
     if row is None:
         position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM story_profiles").fetchone()[0]
-        profile, entities, n_before, sq_before = {}, Counter(), 0, 0.0
+        profile, entities, n_before, sq_before = EMPTY, Counter(), 0, 0.0
         conn.execute("INSERT INTO story_profiles(story_id, position, terms) VALUES (?, ?, ?)",
                      (story_id, position, b""))
     else:
-        profile, entities = decode_terms(row[0]), Counter(json.loads(row[1] or "{}"))
+        profile, entities = decode(row[0]), Counter(json.loads(row[1] or "{}"))
         n_before, sq_before = int(row[2] or 0), float(row[3] or 0.0)
-    cross = sum(profile.get(t, 0.0) * w for t, w in total.items())
-    sq = sq_before + 2.0 * cross + sum(w * w for w in total.values())
-    for term, weight in total.items():
-        profile[term] = profile.get(term, 0.0) + weight
-    if len(profile) > linker.profile_terms:
-        profile = dict(sorted(profile.items(), key=lambda kv: (-kv[1], kv[0]))[: linker.profile_terms])
+    sq = sq_before + 2.0 * sparse_dot(profile, total) + float(np.dot(total[1], total[1]))
+    profile = add(profile, total, linker.profile_terms)
     entities.update(names)
     conn.execute("UPDATE story_profiles SET terms = ?, entities = ?, n = ?, sq = ?, dirty = 1 WHERE story_id = ?",
-                 (encode_terms(profile), json.dumps(top_entities(entities)), n_before + n, sq, story_id))
+                 (encode(profile), json.dumps(top_entities(entities)), n_before + n, sq, story_id))
     index_story(conn, linker, story_id, profile)
 
 
 def _names(featurizer: Any, cache: TermCache, rows: list[sqlite3.Row]) -> Counter[str]:
-    """Named phrases of an event in their written form, counted once per article."""
+    """Named phrases of an event in their written form, counted once per article (copies once, as in the sum)."""
     counts: Counter[str] = Counter()
-    for r in rows:
+    for r in [r for r in rows if r["duplicate_of"] is None] or rows:
         counts.update(set(cache.entry(featurizer, r)[2]))
     return counts
 
@@ -274,23 +273,3 @@ def _surfaces(text: str) -> dict[str, str]:
             if part:
                 found.setdefault(" ".join(t.lower() for t in part), " ".join(part))
     return found
-
-
-# -- profile encoding -----------------------------------------------------------------------------
-
-def encode_terms(vector: dict[int, float]) -> bytes:
-    """int32 columns then float32 weights, sorted by column: compact and byte-for-byte deterministic."""
-    items = sorted(vector.items())
-    cols = np.array([t for t, _ in items], dtype=np.int32)
-    vals = np.array([w for _, w in items], dtype=np.float32)
-    return cols.tobytes() + vals.tobytes()
-
-
-def decode_terms(blob: bytes) -> dict[int, float]:
-    """Inverse of :func:`encode_terms`."""
-    if not blob:
-        return {}
-    n = len(blob) // 8
-    cols = np.frombuffer(blob[: 4 * n], dtype=np.int32)
-    vals = np.frombuffer(blob[4 * n:], dtype=np.float32)
-    return {int(c): float(v) for c, v in zip(cols, vals, strict=True)}

@@ -7,7 +7,11 @@ lead (the first sentences of the body, header lines such as
 " date 2021-06-01" skipped) and capitalised names after "in", "near",
 "outside" in the lead. Each candidate is then looked for, as written, in
 every article's title and lead: an article votes for it once per source
-(dateline 3, title 2, lead 2 after a locative preposition, else 1), so a
+(dateline 3, title 2 unless after "to/from/of…", lead 3.5 where the text
+says it happened there — "held in Goa", "shot in Gary" —, 2 after another
+locative preposition, 0.5 after "to/from/of…" — "handed the presidency to
+Brazil", "a man from Chicago" —, else 1; the dateline's own words are not
+counted again; names of storms are no places), so a
 town every headline names ("Shooting in Vallejo") beats the street the
 address gives ("the 800 block of Humboldt Street"). Streets, buildings and
 bare compass words weigh a quarter: an event's place is a town, a county, a
@@ -17,9 +21,13 @@ lists are margins the cleaner removed, and a title's site suffix
 ("Moscow Shafqat Ali") nor a station's home town places an event.
 
 The name shown is the most frequent written form in canonical case
-("HAWTHORNE" → "Hawthorne", possessives cut: "India's" → "India"), with the
-US state the articles give for it ("Gary, Ind." → "Gary, Indiana") or, failing
-that, a state a dateline or the leads name.
+("HAWTHORNE" → "Hawthorne", possessives cut: "India's" → "India"), a
+neighbourhood with the town the text puts it in ("Liberty City, Miami"),
+and the US state: the one the articles write after it ("Gary, Ind." →
+"Gary, Indiana"), else the one the GeoNames gazetteer gives it
+(:mod:`.gazetteer`) that the event's other places and datelines support.
+A place larger abroad than in the US gets none; an event whose articles
+name no place gets none.
 """
 from __future__ import annotations
 
@@ -31,12 +39,14 @@ from dataclasses import dataclass, field
 from ..store import Database
 from .gazetteer import Gazetteer, load_gazetteer
 
-PLACES_VERSION = "2"        # stored with the placed events: bump when the method changes
+PLACES_VERSION = "5"        # stored with the placed events: bump when the method changes
 LEAD_CHARS = 600            # the lead: about the first two or three sentences of a news body
 DATELINE_WEIGHT = 3.0
 TITLE_WEIGHT = 2.0
 LOCATIVE_WEIGHT = 2.0
+HAPPENED_WEIGHT = 3.5       # "held in Goa", "happened in Zanesville": the text says where, above a dateline
 MENTION_WEIGHT = 1.0
+AWAY_WEIGHT = 0.5           # "a man from Chicago", "handed the presidency to Brazil": a place, not where it happened
 MINOR_FACTOR = 0.25         # streets, buildings, compass words: where exactly, not which place
 BROAD_FACTOR = 0.5          # a state or a country: true, but a town says more
 MAX_ARTICLES = 50           # the first articles of an event suffice to place it (as for its title)
@@ -44,6 +54,13 @@ MAX_CANDIDATES = 40
 
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|inside|across|of downtown|on the streets of)\s+(?:the\s+)?$",
                               re.IGNORECASE)
+_HAPPENED_BEFORE = re.compile(r"\b(?:held|happened|occurred|took\s+place|erupted|broke\s+out|struck|unfolded|"
+                              r"hosted|convened|opened|began|killed|shot|wounded|injured|died)\s+"
+                              r"(?:\w+\s+){0,3}?(?:in|at|near|outside)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.IGNORECASE)
+_AWAY_BEFORE = re.compile(r"\b(?:to|from|with|against|toward|towards|for|of|via)\s+(?:the\s+)?$",
+                          re.IGNORECASE)
+_STORM = re.compile(r"\b(?:[Hh]urricane|[Tt]ropical [Ss]torm|[Ss]uperstorm|[Tt]yphoon|[Cc]yclone|[Ss]torm)\s+"
+                    r"([A-Z][a-z]+)\b")
 _LOCATIVE_NAME = re.compile(r"\b(?:in|near|outside)\s+(?:downtown\s+|suburban\s+|northern\s+|southern\s+|eastern\s+"
                             r"|western\s+|central\s+)?((?:[A-Z][A-Za-z'’.\-]+)(?:[ \t]+[A-Z][A-Za-z'’.\-]+){0,2})")
 _DATELINE = re.compile(
@@ -61,7 +78,8 @@ _NOT_PLACES = {"update", "updated", "breaking", "watch", "video", "photos", "edi
                "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                "sunday", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-               "today", "tonight", "christmas", "easter", "thanksgiving", "new year", "english", "spanish"}
+               "today", "tonight", "christmas", "easter", "thanksgiving", "new year", "english", "spanish",
+               "photo", "file", "getty", "getty images", "ap photo", "reuters photo"}
 _CALENDAR = {"january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
              "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "easter",
              "christmas", "thanksgiving", "halloween"}
@@ -73,10 +91,17 @@ _MINOR_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blv
                 "inn", "center", "centre", "mall", "store", "market", "hospital", "school", "college", "university",
                 "academy", "church", "temple", "mosque", "station", "airport", "park", "jail", "prison",
                 "hall", "building", "tower", "house", "home", "office", "department", "sheriff", "headquarters",
-                "base", "yard", "stadium", "arena", "theater", "theatre", "library", "cafe", "pub", "nightclub"}
+                "base", "yard", "stadium", "arena", "theater", "theatre", "library", "cafe", "pub", "nightclub",
+                "courthouse", "police", "story", "abbey", "cathedral", "palace", "castle", "chapel", "embassy",
+                "garden", "gardens"}
 _COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "downtown",
             "uptown", "midtown", "central", "northern", "southern", "eastern", "western", "east side", "west side",
             "north side", "south side"}
+# Seas, coasts and continents: true places, but no town and never in one US state.
+_REGIONS = {"europe", "asia", "africa", "america", "north america", "south america", "latin america", "middle east",
+            "arctic", "antarctica", "antarctic", "oceania", "caribbean", "atlantic", "pacific", "mediterranean",
+            "gulf", "the gulf"}
+_REGION_WORDS = {"gulf", "ocean", "sea", "coast", "strait", "straits", "channel", "basin", "peninsula", "continent"}
 _COUNTRIES = {"united states", "us", "usa", "u.s", "u.s.", "america", "united states of america", "uk",
               "united kingdom", "britain", "india", "pakistan", "china", "russia"}
 # AP-style US state abbreviations as datelines write them (a general lexicon, not fitted to a corpus).
@@ -125,6 +150,7 @@ def canonical_case(name: str) -> str:
     """"HAWTHORNE" → "Hawthorne", "O'FALLON" → "O'Fallon", "INDIA'S" → "India": title case without
     possessives (str.title would write "India'S")."""
     name = re.sub(r"['’][sS]$", "", name.strip(" ,-—–:"))
+    name = re.sub(r"^the\s+", "", name)          # "the Gulf of Mexico" as written mid-sentence; "The Hague" stays
     if not re.search(r"(?:^|[. ])[A-Za-z]\.$", name):       # "D.C." and "U.S." keep their last dot
         name = name.rstrip(".")
     if not name.isupper() or len(name) <= 3:
@@ -152,16 +178,34 @@ def state_name(token: str) -> str | None:
 
 def dateline(text: str) -> str | None:
     """The dateline at the start of the body ("PUYALLUP, Wash. —" → "Puyallup, Washington")."""
-    for line in _lead_lines(text)[:3]:
-        m = _DATELINE.match(line)
-        if not m:
+    found = _dateline_at(text)
+    return found[0] if found else None
+
+
+def _dateline_at(text: str) -> tuple[str, int] | None:
+    """The dateline and the offset in ``text`` where it ends (its name is not counted again as a mention)."""
+    pos = 0
+    lines = 0
+    for m in re.finditer(r"[^\n]+", text[:LEAD_CHARS * 2]):
+        line = m.group()
+        if not line.strip() or _HEADER_LINE.match(line):
             continue
-        city = canonical_case(m.group("city"))
+        lines += 1
+        if lines > 3:
+            break
+        d = _DATELINE.match(line)
+        if not d:
+            continue
+        words = d.group("city").split()
+        while len(words) > 1 and place_key(words[0]) in _NOT_PLACES:      # "AP KEY WEST" → Key West
+            words.pop(0)
+        city = canonical_case(" ".join(words))
         if place_key(city) in _NOT_PLACES or len(city) < 3:
             continue
-        region = (m.group("region") or "").strip()
+        region = (d.group("region") or "").strip()
         state = state_name(region) if region else None
-        return f"{city}, {state}" if state and place_key(state) != place_key(city) else city
+        pos = m.start() + d.end()
+        return (f"{city}, {state}" if state and place_key(state) != place_key(city) else city), pos
     return None
 
 
@@ -208,9 +252,14 @@ def place_factor(name: str, label: str | None = None) -> float:
     words = key.split()
     if not words or key in _COMPASS or label == "FAC" or words[-1] in _MINOR_WORDS or re.match(r"\d", key):
         return MINOR_FACTOR
-    if key in _STATE_KEYS or key in _COUNTRIES:
+    if key in _STATE_KEYS or key in _COUNTRIES or _is_region(key):
         return BROAD_FACTOR
     return 1.0
+
+
+def _is_region(key: str) -> bool:
+    """A sea, a coast, a continent ("Gulf of Mexico", "the Gulf Coast", "Europe")."""
+    return key in _REGIONS or any(w in _REGION_WORDS for w in key.split())
 
 
 @dataclass
@@ -220,6 +269,7 @@ class Lead:
     title: str
     text: str
     dateline: str | None = None
+    dateline_end: int = 0                                                  # offset in text where it ends
     places: list[tuple[int, str, str]] = field(default_factory=list)     # (offset in text, written name, label)
     persons: set[str] = field(default_factory=set)                        # keys of names NER read as people
 
@@ -229,7 +279,8 @@ def make_lead(title: str | None, text: str, places: Iterable[tuple[int, int, str
     """A :class:`Lead` from an article's title, body, PLACE mentions (start, end, text, NER label) and the
     people it names (a surname after "in" is no place: "in Smith's car")."""
     a, b = lead_span(text)
-    return Lead(clean_title(title), text[a:b], dateline(text),
+    found = _dateline_at(text)
+    return Lead(clean_title(title), text[a:b], found[0] if found else None, max(0, found[1] - a) if found else 0,
                 [(start - a, name, label) for start, _end, name, label in places if a <= start < b],
                 {place_key(p) for p in persons})
 
@@ -273,13 +324,21 @@ class PlaceVotes:
                 if gazetteer is not None and gazetteer.knows(name):
                     forms[place_key(name)][name] += 1
         out = {}
+        storms = self._storm_names()
         for key, written in forms.items():
+            if key in storms:
+                continue
             person = key in persons and key not in dated and not (gazetteer and gazetteer.states(key))
             if not key or key in _NOT_PLACES or len(key) < 2 or person or any(w in _CALENDAR for w in key.split()):
                 continue
             ner = labels[key].most_common(1)[0][0] if labels[key] else None
             out[key] = (written, place_factor(written.most_common(1)[0][0], ner))
         return out
+
+    def _storm_names(self) -> set[str]:
+        """Keys of names the articles give to storms ("Hurricane Idalia"): NER reads them as places."""
+        return {place_key(m.group(1)) for lead in self.leads for text in (lead.title, lead.text)
+                for m in _STORM.finditer(text)}
 
     def scores(self) -> dict[str, float]:
         """Key → weighted votes: per article, dateline 3 + title 2 + lead (2 after "in", else 1), times the factor."""
@@ -293,12 +352,15 @@ class PlaceVotes:
             for lead in self.leads:
                 if lead.dateline and place_key(lead.dateline.split(",")[0]) == key:
                     total += DATELINE_WEIGHT
-                if pattern.search(lead.title):
+                if any(not _AWAY_BEFORE.search(lead.title[:m.start()]) for m in pattern.finditer(lead.title)):
                     total += TITLE_WEIGHT
                 best = 0.0
-                for m in pattern.finditer(lead.text):
-                    near = _LOCATIVE_BEFORE.search(lead.text[max(0, m.start() - 25):m.start()])
-                    best = max(best, LOCATIVE_WEIGHT if near else MENTION_WEIGHT)
+                for m in pattern.finditer(lead.text, lead.dateline_end):
+                    before = lead.text[max(0, m.start() - 60):m.start()]
+                    weight = HAPPENED_WEIGHT if _HAPPENED_BEFORE.search(before) else \
+                        LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before[-25:]) else \
+                        AWAY_WEIGHT if _AWAY_BEFORE.search(before[-25:]) else MENTION_WEIGHT
+                    best = max(best, weight)
                 total += best
             if total:
                 out[key] = total * factor
@@ -312,7 +374,7 @@ class PlaceVotes:
         cands = self.candidates()
         key = max(scores, key=lambda k: (scores[k], -len(k), k))
         shown = cands[key][0].most_common(1)[0][0]
-        if key in _STATE_KEYS or key in _COUNTRIES:
+        if key in _STATE_KEYS or key in _COUNTRIES or _is_region(key):
             return shown
         town = self.town_of(key, cands, scores)
         if town:          # a neighbourhood with its city: "Frayser, Memphis, Tennessee"
@@ -321,8 +383,8 @@ class PlaceVotes:
         return f"{shown}, {state}" if state and place_key(state) != key else shown
 
     def town_of(self, key: str, cands: dict[str, tuple[Counter[str], float]], scores: dict[str, float]) -> str | None:
-        """For a place the gazetteer does not know (a neighbourhood, a street), the US town the same articles
-        name most, if it has a third of its votes: "Chatham" in articles datelined "CHICAGO" is in Chicago."""
+        """For a place the gazetteer does not know (a neighbourhood, a street), the US town a title or lead
+        names right beside it ("Miami's Liberty City"), if that town has a third of its votes."""
         gazetteer = load_gazetteer()
         name = cands[key][0].most_common(1)[0][0]
         if gazetteer is None or gazetteer.knows(name) or name.lower().endswith(" county"):
@@ -331,10 +393,17 @@ class PlaceVotes:
                  and place_key(k) not in place_key(key).split()
                  and (where := gazetteer.states(cands[k][0].most_common(1)[0][0]))
                  and 10**8 not in where.values() and not gazetteer.mostly_foreign(cands[k][0].most_common(1)[0][0])]
-        if not towns:
-            return None
-        town = max(towns, key=lambda k: scores[k])
-        return town if scores[town] >= scores[key] / 3 else None
+        together = [k for k in towns
+                    if scores[k] >= scores[key] / 3 and self._said_together(cands[key][0], cands[k][0])]
+        return max(together, key=lambda k: scores[k]) if together else None
+
+    def _said_together(self, place: Counter[str], town: Counter[str]) -> bool:
+        """Whether a title or lead names the two within a few words ("Miami's Liberty City", "the Natomas area
+        of Sacramento", "East Flatbush, Brooklyn"): the text, not the vote, says one is in the other."""
+        a = "|".join(re.escape(n) for n in place)
+        b = "|".join(re.escape(n) for n in town)
+        near = re.compile(rf"(?:{a})\W+(?:\w+\W+){{0,4}}?(?:{b})\b|(?:{b})['’]s\s+(?:{a})", re.IGNORECASE)
+        return any(near.search(text) for lead in self.leads for text in (lead.title, lead.text))
 
     def state_of(self, key: str, cands: dict[str, tuple[Counter[str], float]], scores: dict[str, float]) -> str | None:
         """The US state of the chosen place: written after it ("Gary, Ind."), else the state the gazetteer
@@ -377,8 +446,10 @@ def _supported_state(gazetteer: Gazetteer, leads: Sequence[Lead], name: str, sco
     place of the name is three times larger than elsewhere. A name the gazetteer does not know (a
     neighbourhood) takes the best-supported state if that support is a quarter of its own score."""
     support: dict[str, float] = defaultdict(float)
+    abroad = 0.0
     for other, weight in others.items():
         if gazetteer.mostly_foreign(other):
+            abroad += weight
             continue
         where = gazetteer.states(other)
         if 1 <= len(where) <= 3:
@@ -399,7 +470,7 @@ def _supported_state(gazetteer: Gazetteer, leads: Sequence[Lead], name: str, sco
         return None
     if support:
         state = max(support, key=lambda s: (support[s], s))
-        if support[state] >= 0.25 * score:
+        if support[state] >= 0.25 * score and support[state] > abroad:
             return state
     return None
 

@@ -381,6 +381,11 @@ class SyntaxAttributor:
                 c = self._mention_at(base + child.idx)
                 if c is not None and c.type == "PERSON" and not _is_title(c.name):
                     return _assign(q, c, "appos")
+        if head.lower_ in _DOCUMENTS:       # "a readout from the Treasury Department said"
+            for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")):
+                src = next((self._mention_at(base + g.idx) for g in prep.children if g.dep_ == "pobj"), None)
+                if src is not None and src.type in _SPEAKER_TYPES and not _is_title(src.name):
+                    return _assign(q, src, "according")
         if {c.lower_ for c in head.children if c.dep_ in ("det", "nummod")} & _INDEFINITE:
             q.reason = "unnamed source"
             return False
@@ -411,7 +416,9 @@ class SyntaxAttributor:
         if word in _PERSON_PRONOUNS or word == "it":
             return self._pronoun(q, word, base + head.idx)
         if dets & {"the", "this", "that"} or (head.text[:1].isupper() and word in _TITLE_WORDS | _PERSON_NOUNS):
-            return self._definite(q, word, base + head.idx)
+            mods = [c.lower_ for c in head.children if c.dep_ in ("compound", "amod", "nmod") and c.i < head.i
+                    and c.text[:1].isupper()]
+            return self._definite(q, word, base + head.idx, mods)
         q.reason = f"the subject {head.text!r} names nobody in the text"
         return False
 
@@ -420,9 +427,13 @@ class SyntaxAttributor:
         else the last person named; it → the same for an institution."""
         want = "PERSON" if word in _PERSON_PRONOUNS else "ORG"
         anchor = min(q.start, at)
-        earlier = [m for m in self.mentions if m.end <= anchor and m.type == want and not self._inside(m.start)
-                   and anchor - m.end < 600 and not _possessive(self.text, m) and not _is_title(m.name)
-                   and " ".join(name_tokens(m.name)) not in NOT_PERSONS]      # "on Twitter" is no antecedent
+        usable = [m for m in self.mentions if m.end <= anchor and m.type == want and not self._inside(m.start)
+                  and anchor - m.end < 600 and not _is_title(m.name)
+                  and not (want == "PERSON" and _not_a_person_here(self.text, m))
+                  and " ".join(name_tokens(m.name)) not in NOT_PERSONS]      # "on Twitter" is no antecedent
+        earlier = [m for m in usable if not _possessive(self.text, m)]
+        if not earlier and want == "PERSON":    # "Prigozhin's last video …, in which he announced"
+            earlier = usable
         if not earlier:
             q.reason = f"no {want.lower()} named before {word!r}"
             return False
@@ -441,15 +452,24 @@ class SyntaxAttributor:
         return all(x.entity_id == m.entity_id for x in self.mentions
                    if x.end <= anchor and x.type == want and not _is_title(x.name))
 
-    def _definite(self, q: FoundQuote, word: str, at: int) -> bool:
+    def _definite(self, q: FoundQuote, word: str, at: int, mods: Sequence[str] = ()) -> bool:
         """"the minister" → the last person holding that title; "the commission" → the last institution
-        whose name has that word; "the statement" → who the sentence that introduced it names first."""
+        whose name has that word; "the statement" → who the sentence that introduced it names first;
+        "the company" → the one organisation the last sentences name. With several holders of the
+        title, "the US President" is the one introduced with that word before it ("US President Joe
+        Biden"), else the one who has been speaking."""
         anchor = min(q.start, at)
         earlier = [m for m in self.mentions if m.end <= anchor and not self._inside(m.start) and anchor - m.end < 800
                    and m.type in _SPEAKER_TYPES]
         titled = [m for m in earlier if m.type == "PERSON" and word in {w.lower() for r in m.roles for w in r.split()}]
         named = [m for m in earlier if m.type == "ORG" and word in m.name.lower().split()]
         for found in (titled, named):
+            if len({m.entity_id for m in found}) > 1 and mods:
+                marked = [m for m in found if any(re.search(rf"\b{re.escape(w)}\b", self.text[max(0, m.start - 40):
+                                                                                        m.start], re.IGNORECASE)
+                                                  for w in mods)]
+                if len({m.entity_id for m in marked}) == 1:
+                    found = marked
             if len({m.entity_id for m in found}) > 1:       # several ministers: the one who has been speaking
                 speaking = [m for m in found if _speaks(self.text, m)]
                 count = Counter(m.entity_id for m in speaking).most_common(2)
@@ -473,6 +493,12 @@ class SyntaxAttributor:
                 if first is not None:
                     return _assign(q, first, "noun")
                 break
+        if word in _BODIES:
+            recent = [s for s in self.sentences if s[0] < anchor][-2:]
+            since = recent[0][0] if recent else anchor
+            orgs = {m.entity_id: m for m in earlier if m.type == "ORG" and m.start >= since}
+            if len(orgs) == 1:      # "being developed by ILI Group … said the company"
+                return _assign(q, next(iter(orgs.values())), "noun")
         q.reason = f"{word!r} is not named"
         return False
 
@@ -549,6 +575,12 @@ class SyntaxAttributor:
         q.speaker_start, q.speaker_end = previous.speaker_start, previous.speaker_end
 
 
+# Nouns for a document that speaks for its author, and for a body that speaks (a general lexicon).
+_DOCUMENTS = {"statement", "readout", "release", "report", "note", "letter", "post", "tweet", "communique",
+              "communiqué", "memo", "filing", "announcement", "notice", "transcript"}
+_BODIES = {"company", "firm", "consortium", "agency", "commission", "ministry", "department", "group", "bank",
+           "maker", "operator", "developer", "organisation", "organization", "council", "committee", "union",
+           "government", "authority", "regulator", "board", "office", "embassy", "court", "party", "association"}
 _TITLE_WORDS = {"sgt", "lt", "gen", "col", "capt", "det", "detective", "officer", "sheriff", "chief", "dr", "mr",
                 "mrs", "ms", "sen", "rep", "gov", "president", "minister", "secretary", "spokesman", "spokeswoman",
                 "spokesperson", "director", "ceo", "chairman", "prosecutor", "trooper", "deputy", "mayor", "judge"}
@@ -632,8 +664,19 @@ def _subject(verb: Any, outside: Callable[[Any], bool]) -> Any | None:
 
 def _speaks(text: str, m: SpeakerMention) -> bool:
     """A speech verb follows the name within its clause ("Victoria Gonzalez, said", "Peskov did not
-    offer much details but said"): the name is a speaker, the likeliest antecedent of "he"."""
-    return bool(_VERB_RE.search(re.split(r"[.;“”\"]", text[m.end:m.end + 60])[0]))
+    offer much details but said"): the name is a speaker, the likeliest antecedent of "he". A dash or
+    a line ends the clause ("NUSA DUA, Indonesia – Indonesia's president said" is a dateline)."""
+    return bool(_VERB_RE.search(re.split(r"[.;“”\"–—\n]", text[m.end:m.end + 60])[0]))
+
+
+_PLACE_PREPOSITIONS = {"in", "at", "near", "from", "into", "across", "inside", "outside", "around", "the"}
+
+
+def _not_a_person_here(text: str, m: SpeakerMention) -> bool:
+    """The name is used as a place or a thing where it stands: after "the" ("the Chandrayaan-3
+    mission") or a place preposition ("filmed in the Sahel"), as a person's name rarely is."""
+    before = re.findall(r"[A-Za-z]+", text[max(0, m.start - 12):m.start])
+    return bool(before) and before[-1].lower() in _PLACE_PREPOSITIONS and text[m.start - 1:m.start].isspace()
 
 
 def _possessive(text: str, m: SpeakerMention) -> bool:
