@@ -51,7 +51,7 @@ def prepared_db(name: str, model: str | None) -> tuple[Path, dict[str, str]]:
     from storyline.evaluate.datasets import real_corpus
 
     path, gold_all = real_corpus(name)
-    tag = hashlib.sha1(f"{name}|{path.stat().st_mtime}|v2".encode()).hexdigest()[:12]
+    tag = hashlib.sha1(f"{name}|{path.stat().st_mtime}|{_ingest_code()}|v2".encode()).hexdigest()[:12]
     db_path = cache_dir() / f"events-cv-{name}-{tag}.db"
     gold_path = db_path.with_suffix(".gold.json")
     if not db_path.exists():
@@ -68,6 +68,18 @@ def prepared_db(name: str, model: str | None) -> tuple[Path, dict[str, str]]:
         tmp.rename(db_path)
     gold: dict[str, str] = json.loads(gold_path.read_text())
     return db_path, gold
+
+
+def _ingest_code() -> str:
+    """A hash of the reading, cleaning and dedupe code: a store made by other code is made again."""
+    import storyline
+
+    root = Path(storyline.__file__).parent
+    digest = hashlib.sha1()
+    for sub in ("read", "clean", "dedupe"):
+        for file in sorted((root / sub).rglob("*.py")):
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def events_stage(db_path: Path, model: str | None, params: dict[str, Any]) -> dict[str, str]:
