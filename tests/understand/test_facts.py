@@ -125,3 +125,10 @@ def test_each_encoder_links_at_the_threshold_fitted_on_the_labelled_pairs() -> N
     aligner.model = "minilm-static"
     assert aligner.link_threshold() == THRESHOLDS["minilm-static"]
     assert FactAligner(threshold=0.7).link_threshold() == 0.7
+
+
+def test_addresses_calibres_and_thousands_are_not_counts() -> None:
+    assert extract_values("It happened in the 8500 block of Pacific Shores Drive.", D) == set()
+    assert extract_values("She was held on $310,000 bail.", D) == {("money", "", 310000.0)}
+    assert extract_values("He was held on a $2-million bond.", D) == {("money", "", 2e6)}
+    assert not any(v[0] == "count" for v in extract_values("a .44 caliber revolver", D))

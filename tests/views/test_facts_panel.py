@@ -94,3 +94,14 @@ def test_single_outlet_facts_are_folded_on_every_surface(seeds_db_copy: Path) ->
     assert "Only one outlet says" in full
     for out in (plain, grid, full):
         assert not RAW_JSON.search(out)
+
+
+def test_one_surname_in_two_articles_is_no_name_disagreement() -> None:
+    from storyline.views.pages import _same_person
+
+    names = {"e-1": "Flores", "e-2": "Esteban Flores", "e-3": "Marcus Butler"}
+    assert _same_person({"kind": "name", "values": {"A": "e-1", "B": "e-2"}}, names)
+    assert not _same_person({"kind": "name", "values": {"A": "e-2", "B": "e-3"}}, names)
+    assert not _same_person({"kind": "count", "unit": "people", "values": {"A": 1, "B": 2}}, names)
+    assert describe_values({"kind": "count", "unit": "shooting", "values": {"A": 1, "B": 3}}) == \
+        "Outlets give different figures: 1 shooting: A; 3 shootings: B"

@@ -36,7 +36,7 @@ _SINCE_YEAR = re.compile(r"\b(?:since|in|from|until|till|by|of|during)\s+(?:earl
                          re.IGNORECASE)
 _PERCENT = re.compile(_NUM + r"\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|US\$|€|£|₹|Rs\.?|USD|EUR|INR|PKR)\s?(\d[\d,]*(?:\.\d+)?)"
-                    r"\s*(million|billion|trillion|crore|lakh|m|bn)?",
+                    r"[\s-]*(million|billion|trillion|crore|lakh|m|bn)?\b",
                     re.IGNORECASE)
 # Words between a number and the thing counted ("two other men", "three more people", "two Russian
 # diplomats"): skipped, so the unit is the noun. A general English list, not fitted to a corpus.
@@ -46,14 +46,17 @@ _QUALIFIERS = ("more", "other", "additional", "further", "young", "old", "older"
                "alleged", "suspected", "teenage", "elderly", "unarmed", "fellow")
 _QUALIFIER = r"(?:(?i:" + "|".join(_QUALIFIERS) + r")\s+|[A-Z][a-z]+\s+(?=[a-z]))"
 # "COVID-19 pandemic" is no count of pandemics: a number glued to a word by a hyphen is part of a name
-_COUNT = re.compile(r"(?<![A-Za-z]-)\b(?i:" + _NUM + r")[\s-]+" + _QUALIFIER + r"{0,2}([a-z]{3,})\b")
+_COUNT = re.compile(r"(?<![A-Za-z]-)(?<![.,$€£₹\d])\b(?i:" + _NUM + r")[\s-]+" + _QUALIFIER + r"{0,2}([a-z]{3,})\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_WORD = re.compile(r"\b(?:(last|next|this|on|past)\s+)?(" + "|".join(_WEEKDAYS) + r")\b"
                        r"|\b(yesterday|today|tonight|tomorrow)\b|\b(last|next|this)\s+(week|weekend)\b",
                        re.IGNORECASE)
 _RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
-_SKIP_UNITS = {"years", "year", "per", "percent", "of", "and", "the", "to", "in", "on", "at", "for", "or"}
+# "the 8500 block of", "9 p.m.", "an 8-year-old": numbers that count nothing an outlet could disagree on
+_SKIP_UNITS = {"years", "year", "per", "percent", "of", "and", "the", "to", "in", "on", "at", "for", "or", "block",
+               "blocks", "a.m", "p.m", "old", "th", "st", "nd", "rd", "hundred", "thousand", "million", "billion",
+               "trillion", "crore", "lakh", "caliber", "calibre", "mm"}
 
 
 def to_number(token: str) -> float | None:

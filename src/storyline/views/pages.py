@@ -302,18 +302,29 @@ def event_facts(db: Database, event_id: str, column_of: dict[str, str] | None = 
                 cells.setdefault(column_of[str(outlet)], row["text"])
         outlets = [str(o) for o in _json_list(row["outlets"])]
         single = bool(row["single_outlet"]) or len(outlets) < 2
+        disagreement = [d for d in _json_list(row["disagreement"]) if not _same_person(d, names)]
         facts.append({"id": row["id"], "text": row["text"], "cells": cells, "outlets": outlets,
                       "single_outlet": single, "shared": not single,
                       "sentences": [x for x in _json_list(row["sentences"]) if isinstance(x, dict)],
                       "agreement": _json_list(row["agreement"]),
-                      "disagreement": _json_list(row["disagreement"]),
-                      "disagreement_text": [describe_values(d, names) for d in _json_list(row["disagreement"])]})
+                      "disagreement": disagreement,
+                      "disagreement_text": [describe_values(d, names) for d in disagreement]})
     return sorted(facts, key=lambda f: -len(f["cells"]))      # the most widely reported facts first
 
 
 def split_facts(facts: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(facts two or more outlets report, single-outlet facts): what a page shows, and what it folds."""
     return [f for f in facts if f["shared"]], [f for f in facts if not f["shared"]]
+
+
+def _same_person(item: Any, names: dict[str, str]) -> bool:
+    """A name "disagreement" whose people have one surname ("Flores" in two articles the resolver kept
+    apart): not something the outlets disagree on."""
+    if not isinstance(item, dict) or item.get("kind") != "name":
+        return False
+    shown = {names.get(str(v), str(v)).split()[-1].lower() for v in (item.get("values") or {}).values()
+             if names.get(str(v), str(v)).split()}
+    return len(shown) <= 1
 
 
 def _person_names(db: Database, items: list[Any]) -> dict[str, str]:
@@ -334,7 +345,7 @@ def _plural(unit: str) -> str:
     """A counted unit written for a number above one ("diplomat" → "diplomats", "child" → "children")."""
     if unit in _IRREGULAR_PLURALS:
         return _IRREGULAR_PLURALS[unit]
-    if unit in _UNCHANGED_PLURALS or unit.endswith(("ed", "ing", "s")):
+    if unit in _UNCHANGED_PLURALS or unit.endswith(("ed", "s")):
         return unit
     if unit.endswith("y") and unit[-2:-1] not in "aeiou":
         return unit[:-1] + "ies"
