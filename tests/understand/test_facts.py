@@ -131,8 +131,9 @@ def test_each_encoder_links_at_the_threshold_fitted_on_the_labelled_pairs() -> N
 
 
 def test_addresses_calibres_and_thousands_are_no_figures_to_disagree_on() -> None:
-    assert compare_values({"A": extract_values("It happened in the 8500 block of Pacific Shores Drive.", D),
-                           "B": extract_values("It happened in the 5800 block of Pacific Shores Drive.", D)}) == ([], [])
+    a = extract_values("It happened in the 8500 block of Pacific Shores Drive.", D)
+    b = extract_values("It happened in the 5800 block of Pacific Shores Drive.", D)
+    assert compare_values({"A": a, "B": b}) == ([], [])
     assert extract_values("She was held on $310,000 bail.", D) == {("money", "", 310000.0)}
     assert extract_values("He was held on a $2-million bond.", D) == {("money", "", 2e6)}
     assert not any(v[0] == "count" for v in extract_values("a .44 caliber revolver", D))
