@@ -187,7 +187,7 @@ def count(args: argparse.Namespace) -> int:
     from storyline.understand.stage import event_articles, events_sentences
 
     sl = storyline.open(args.db, readonly=True)
-    aligner = FactAligner(threshold=args.threshold)
+    aligner = FactAligner(threshold=args.threshold, match_days=not args.no_day_rule)
     aligner.model = args.model
     encoder = get_encoder(args.model)
     events = {e: arts for e, arts in event_articles(sl.db).items() if len(arts) >= 2}
@@ -202,7 +202,8 @@ def count(args: argparse.Namespace) -> int:
             facts = aligner.align(eid, cands, encoder.encode([s.text for s in cands]))
             total += len(facts)
             single += sum(f.single_outlet for f in facts)
-    print(f"{args.db} {args.model} t={aligner.link_threshold()}: {len(events)} events, {total} facts, "
+    print(f"{args.db} {args.model} t={aligner.link_threshold()}{' no day rule' if args.no_day_rule else ''}: "
+          f"{len(events)} events, {total} facts, "
           f"{total - single} reported by 2+ outlets, single-outlet share {single / max(total, 1):.3f}")
     return 0
 
@@ -227,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", required=True)
     p.add_argument("--model", default="minilm-static")
     p.add_argument("--threshold", type=float, default=None, help="default: the one fitted for --model")
+    p.add_argument("--no-day-rule", action="store_true", help="link sentences whatever their day words")
     args = parser.parse_args(argv)
     return {"sample": sample, "fit": fit, "count": count, "rescore": rescore}[args.cmd](args)
 
