@@ -16,7 +16,9 @@ cosines run differently. Procedure (``tests/understand/FACTS_LABELLING.md``):
 3. ``fit``: for each encoder, the threshold that maximises F1 on one
    corpus is scored on the other (and the reverse); the default is the
    threshold maximising the mean F1 of the two corpora.
-4. ``count``: facts, single-outlet share and facts several outlets share
+4. ``rescore``: after a change to the score (values, day words), the labelled
+   pairs are scored again in the stores they came from, labels untouched.
+5. ``count``: facts, single-outlet share and facts several outlets share
    in a built store at a given threshold (realigned in memory).
 
 Usage::
@@ -108,6 +110,37 @@ def sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def rescore(args: argparse.Namespace) -> int:
+    """Score the labelled pairs of one corpus again with the current code (labels kept): each sentence is
+    found among its event's candidate sentences in a store built from that corpus, dates included."""
+    import storyline
+    from storyline.represent import get_encoder
+    from storyline.understand.facts import FactAligner
+
+    path = Path(args.pairs)
+    pairs = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    mine = [p for p in pairs if p["corpus"] == args.corpus]
+    sl = storyline.open(args.db, readonly=True)
+    groups = dict(event_groups(sl.db))
+    aligner = FactAligner()
+    encoders = {m: get_encoder(m) for m in ENCODERS}
+    found = 0
+    for p in mine:
+        sents = groups.get(p["event"], [])
+        a = next((s for s in sents if s.text == p["a"] and s.outlet == p["outlets"][0]), None)
+        b = next((s for s in sents if s.text == p["b"] and s.outlet == p["outlets"][1]), None)
+        if a is None or b is None:
+            continue
+        for m, enc in encoders.items():
+            p["scores"][m] = round(float(aligner.score_matrix([a, b], enc.encode([a.text, b.text]))[0][0, 1]), 4)
+        found += 1
+    with path.open("w", encoding="utf-8") as fh:
+        for p in pairs:
+            fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+    print(f"rescored {found}/{len(mine)} {args.corpus} pairs in {path}")
+    return 0
+
+
 def f1_at(pairs: list[dict[str, Any]], model: str, threshold: float) -> tuple[float, float, float]:
     """(precision, recall, F1) of "same fact" = score >= threshold against the labels."""
     tp = sum(1 for p in pairs if p["label"] and p["scores"][model] >= threshold)
@@ -154,7 +187,7 @@ def count(args: argparse.Namespace) -> int:
     from storyline.understand.stage import event_articles, events_sentences
 
     sl = storyline.open(args.db, readonly=True)
-    aligner = FactAligner(threshold=args.threshold)
+    aligner = FactAligner(threshold=args.threshold, match_days=not args.no_day_rule)
     aligner.model = args.model
     encoder = get_encoder(args.model)
     events = {e: arts for e, arts in event_articles(sl.db).items() if len(arts) >= 2}
@@ -169,7 +202,8 @@ def count(args: argparse.Namespace) -> int:
             facts = aligner.align(eid, cands, encoder.encode([s.text for s in cands]))
             total += len(facts)
             single += sum(f.single_outlet for f in facts)
-    print(f"{args.db} {args.model} t={aligner.link_threshold()}: {len(events)} events, {total} facts, "
+    print(f"{args.db} {args.model} t={aligner.link_threshold()}{' no day rule' if args.no_day_rule else ''}: "
+          f"{len(events)} events, {total} facts, "
           f"{total - single} reported by 2+ outlets, single-outlet share {single / max(total, 1):.3f}")
     return 0
 
@@ -186,12 +220,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True)
     p = sub.add_parser("fit")
     p.add_argument("--pairs", default=str(ROOT / "tests" / "understand" / "facts_pairs.jsonl"))
+    p = sub.add_parser("rescore")
+    p.add_argument("--db", required=True)
+    p.add_argument("--corpus", required=True)
+    p.add_argument("--pairs", default=str(ROOT / "tests" / "understand" / "facts_pairs.jsonl"))
     p = sub.add_parser("count")
     p.add_argument("--db", required=True)
     p.add_argument("--model", default="minilm-static")
     p.add_argument("--threshold", type=float, default=None, help="default: the one fitted for --model")
+    p.add_argument("--no-day-rule", action="store_true", help="link sentences whatever their day words")
     args = parser.parse_args(argv)
-    return {"sample": sample, "fit": fit, "count": count}[args.cmd](args)
+    return {"sample": sample, "fit": fit, "count": count, "rescore": rescore}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,24 @@ def test_far_apart_dates_never_share_an_event() -> None:
     assert got["a1"] != got["c1"]
 
 
+BANK = "Regulators closed {bank} on {day} after depositors pulled their money, the bank regulators said."
+
+
+@pytest.mark.parametrize(("day", "joins"), [("Friday", True), ("Wednesday", True), ("Sunday", False),
+                                           ("Tuesday", False)])
+def test_undated_article_joins_only_events_whose_days_hold_its_weekday(day: str, joins: bool) -> None:
+    # the dated event was reported on Friday 2023-03-10: a happening "on Wednesday" may be reported two
+    # days later, so it may join; "on Sunday" (after the last report) or "on Tuesday" is another happening
+    dated = ArticleItem("d1", BANK.format(bank="the lender", day="Friday"), "Regulators close the lender",
+                        dt.date(2023, 3, 10))
+    undated = ArticleItem("u1", BANK.format(bank="the lender", day=day), "Regulators close the lender")
+    clusterer = EventClusterer(use_embeddings=False).partial_fit([dated])
+    got = clusterer.partial_fit([undated]).assignments_
+    assert (got["u1"] == got["d1"]) is joins
+    off = EventClusterer(use_embeddings=False, weekdays=False).partial_fit([dated]).partial_fit([undated])
+    assert off.assignments_["u1"] == off.assignments_["d1"]
+
+
 @pytest.mark.parametrize("bad", [{"threshold": 1.5}, {"top_k": 0}, {"word_weight": 0, "embed_weight": 0}])
 def test_bad_parameters_fail_early_with_the_value(bad: dict[str, float]) -> None:
     with pytest.raises(ConfigError):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storyline.events.dating import event_dates, explicit_dates, happened_date, reference_date, text_dates
+from storyline.events.dating import (event_dates, explicit_dates, happened_date, lead_weekday, reference_date,
+                                     text_dates)
 
 WED = dt.date(2021, 4, 7)   # a Wednesday
 THU = dt.date(2023, 5, 4)   # a Thursday
@@ -50,3 +51,11 @@ def test_event_date_is_the_mode_and_range_spans_the_articles() -> None:
     days = [dt.date(2021, 4, 7), dt.date(2021, 4, 6), dt.date(2021, 4, 7), None]
     assert event_dates(days) == (dt.date(2021, 4, 7), dt.date(2021, 4, 6), dt.date(2021, 4, 7))
     assert event_dates([None]) == (None, None, None)
+
+
+def test_lead_weekday_is_the_first_past_weekday_of_title_or_lead() -> None:
+    assert lead_weekday("The bank was closed on Sunday; talks resume Monday.", "Regulators act") == 6
+    assert lead_weekday("Officials said on Tuesday the storm had passed.", "Storm passes on Monday") == 0
+    assert lead_weekday("Leaders will meet on Friday. They arrived Thursday.") == 3
+    assert lead_weekday("No day is named here.") is None
+

@@ -93,7 +93,10 @@ def test_day_words_must_match_for_two_sentences_to_report_one_fact() -> None:
 
 def test_counted_units_are_nouns_not_adjectives_or_names() -> None:
     assert ("count", "diplomat", 2.0) in extract_values("Two Russian diplomats were expelled.", D)
-    assert ("count", "people", 3.0) in extract_values("Three more people died on Sunday.", D)
+    assert ("count", "people killed", 3.0) in extract_values("Three more people died on Sunday.", D)
+    # what happened to them is part of the unit: six shot and two killed are no disagreement
+    assert extract_values("Six people were shot in Gary.", D) == {("count", "people shot", 6.0)}
+    assert ("count", "people killed", 12.0) in extract_values("The earthquake killed 12 people.", D)
     assert not any(v[0] == "count" for v in extract_values("the COVID-19 pandemic spread", D))
 
 
@@ -127,8 +130,10 @@ def test_each_encoder_links_at_the_threshold_fitted_on_the_labelled_pairs() -> N
     assert FactAligner(threshold=0.7).link_threshold() == 0.7
 
 
-def test_addresses_calibres_and_thousands_are_not_counts() -> None:
-    assert extract_values("It happened in the 8500 block of Pacific Shores Drive.", D) == set()
+def test_addresses_calibres_and_thousands_are_no_figures_to_disagree_on() -> None:
+    a = extract_values("It happened in the 8500 block of Pacific Shores Drive.", D)
+    b = extract_values("It happened in the 5800 block of Pacific Shores Drive.", D)
+    assert compare_values({"A": a, "B": b}) == ([], [])
     assert extract_values("She was held on $310,000 bail.", D) == {("money", "", 310000.0)}
     assert extract_values("He was held on a $2-million bond.", D) == {("money", "", 2e6)}
     assert not any(v[0] == "count" for v in extract_values("a .44 caliber revolver", D))

@@ -20,10 +20,11 @@ RAW_JSON = re.compile(r'\{\s*"(?:kind|unit|values)"|"unit"\s*:')
 
 
 def test_a_disagreement_reads_as_a_sentence_with_units_and_names() -> None:
-    counts = {"kind": "count", "unit": "child",
+    counts = {"kind": "count", "unit": "child killed",
               "values": {"a.com": 19, "b.com": 19, "c.com": 19, "d.com": 19, "democracynow.org": 20}}
     text = describe_values(counts)
-    assert text == "Outlets give different figures: 19 children: 4 outlets; 20 children: democracynow.org"
+    assert text == ("Outlets give different figures: 19 children killed: 4 outlets; "
+                    "20 children killed: democracynow.org")
     people = describe_values({"kind": "name", "unit": "person", "values": {"A": "e-1", "B": "e-2"}},
                              {"e-1": "Jan Berg", "e-2": "Ole Lund"})
     assert people == "Outlets name different people: Jan Berg: A; Ole Lund: B"

@@ -166,3 +166,29 @@ def event_dates(dates: Iterable[dt.date | None],
     mode = max(counts, key=lambda d: (counts[d], d))
     close = [d for d in known if abs((d - mode).days) <= max_spread]
     return mode, min(close), max(close)
+
+
+LEAD_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def lead_weekday(text: str, title: str | None = None, chars: int = 400) -> int | None:
+    """The weekday (0 = Monday) the title or lead first says something happened on, or None.
+
+    An undated article cannot be placed on the calendar, but "regulators
+    closed it on Sunday" still tells which day of the week it happened:
+    an event whose dates hold no such day is a different happening. A
+    weekday spoken of as the future ("will meet on Friday", "next Monday")
+    is skipped, as :func:`relative_dates` does.
+
+    >>> lead_weekday("Regulators shut Signature Bank on Sunday.", None)
+    6
+    >>> lead_weekday("Leaders will meet on Friday in Bali.") is None
+    True
+    """
+    lead = (title or "") + "\n" + text[:chars]
+    for match in LEAD_WEEKDAY.finditer(lead):
+        before = lead[max(0, match.start() - 60): match.start()]
+        if re.search(r"\b(?:next|coming)\s*$", before, re.I) or FUTURE_CUE.search(before):
+            continue
+        return WEEKDAYS[match.group(1).lower()]
+    return None

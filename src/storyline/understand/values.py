@@ -47,16 +47,32 @@ _QUALIFIERS = ("more", "other", "additional", "further", "young", "old", "older"
 _QUALIFIER = r"(?:(?i:" + "|".join(_QUALIFIERS) + r")\s+|[A-Z][a-z]+\s+(?=[a-z]))"
 # "COVID-19 pandemic" is no count of pandemics: a number glued to a word by a hyphen is part of a name
 _COUNT = re.compile(r"(?<![A-Za-z]-)(?<![.,$€£₹\d])\b(?i:" + _NUM + r")[\s-]+" + _QUALIFIER + r"{0,2}([a-z]{3,})\b")
+# What happened to the people counted, so "six people were shot" is not compared with "two people were
+# killed": the verb next to the count, read as one of a few outcomes (general English, not fitted).
+_OUTCOMES = {"killed": "killed", "dead": "killed", "died": "killed", "slain": "killed", "shot": "shot",
+             "wounded": "injured", "injured": "injured", "hurt": "injured", "hospitalized": "injured",
+             "hospitalised": "injured", "arrested": "arrested", "detained": "arrested", "charged": "charged",
+             "missing": "missing", "rescued": "rescued", "evacuated": "evacuated", "displaced": "displaced"}
+_OUTCOME_AFTER = re.compile(r"^\s+(?:(?:were|was|are|have|has|had|been|be|being|reportedly|also|later|all)\s+){0,3}"
+                            r"(" + "|".join(_OUTCOMES) + r")\b", re.IGNORECASE)
+_OUTCOME_BEFORE = re.compile(r"\b(" + "|".join(_OUTCOMES) + r")\s+(?:at\s+least\s+|about\s+|nearly\s+|some\s+|"
+                             r"more\s+than\s+|over\s+|another\s+|an?\s+estimated\s+)?$", re.IGNORECASE)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_WORD = re.compile(r"\b(?:(last|next|this|on|past)\s+)?(" + "|".join(_WEEKDAYS) + r")\b"
                        r"|\b(yesterday|today|tonight|tomorrow)\b|\b(last|next|this)\s+(week|weekend)\b",
                        re.IGNORECASE)
 _RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
-# "the 8500 block of", "9 p.m.", "an 8-year-old": numbers that count nothing an outlet could disagree on
-_SKIP_UNITS = {"years", "year", "per", "percent", "of", "and", "the", "to", "in", "on", "at", "for", "or", "block",
-               "blocks", "a.m", "p.m", "old", "th", "st", "nd", "rd", "hundred", "thousand", "million", "billion",
+# "9 p.m.", "an 8-year-old", "310,000": numbers that count nothing
+
+_SKIP_UNITS = {"years", "year", "per", "percent", "of", "and", "the", "to", "in", "on", "at", "for", "or",
+               "a.m", "p.m", "old", "th", "st", "nd", "rd", "hundred", "thousand", "million", "billion",
                "trillion", "crore", "lakh", "caliber", "calibre", "mm"}
+
+
+# "the 5700 block of Pavot Court": the same address helps match two sentences, but two addresses are no
+# figure outlets disagree on
+_ADDRESS_UNITS = {"block"}
 
 
 def to_number(token: str) -> float | None:
@@ -94,8 +110,15 @@ def extract_values(sentence: str, published: dt.date | None) -> set[tuple[str, s
         unit = m.group(2).lower()
         n = to_number(m.group(1))
         if n is not None and unit not in _SKIP_UNITS and not unit.startswith("per") and not _is_year(m.group(1)):
-            out.add(("count", _singular(unit), n))
+            outcome = _outcome(sentence, m.start(), m.end())
+            out.add(("count", f"{_singular(unit)} {outcome}" if outcome else _singular(unit), n))
     return out
+
+
+def _outcome(sentence: str, start: int, end: int) -> str | None:
+    """What the counted were or had done to them, from the verb right after or before the count."""
+    m = _OUTCOME_AFTER.match(sentence[end:end + 40]) or _OUTCOME_BEFORE.search(sentence[max(0, start - 40):start])
+    return _OUTCOMES[m.group(1).lower()] if m else None
 
 
 def day_spans(sentence: str, published: dt.date | None) -> frozenset[tuple[int, int]]:
@@ -173,6 +196,8 @@ def compare_values(by_outlet: dict[str, set[tuple[str, str, float]]],
     for outlet, values in by_outlet.items():
         grouped: dict[tuple[str, str], set[float]] = {}
         for kind, unit, value in values:
+            if unit.split(" ")[0] in _ADDRESS_UNITS:
+                continue
             grouped.setdefault((kind, unit), set()).add(value)
         for key, vals in grouped.items():
             if len(vals) == 1:

@@ -372,7 +372,8 @@ def _value_phrase(kind: str, unit: str, value: Any, names: dict[str, str]) -> st
     if kind == "year":
         return f"the year {int(number)}"
     if kind == "count" and unit:
-        return f"{shown} {unit if number == 1 else _plural(unit)}"
+        noun, _, outcome = unit.partition(" ")       # "child killed" → "19 children killed"
+        return " ".join(filter(None, (shown, noun if number == 1 else _plural(noun), outcome)))
     return shown
 
 
