@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         mean = sum(row[n] for n in CORPORA) / len(CORPORA)
         print(f"| {' | '.join(str(v) for v in key)} | " + " | ".join(f"{row[n]:.3f}" for n in CORPORA)
               + f" | {mean:.3f} | {row['seeds']:.3f} |", flush=True)
-    print("\nleave one corpus out (pick on the mean of the other three):")
+    print("\nleave one corpus out (pick on the mean of the others):")
     for held in CORPORA:
         others = [n for n in CORPORA if n != held]
         best = max(scores, key=lambda k: sum(scores[k][n] for n in others))     # ties: the first in grid order
