@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ..progress import Progress
@@ -13,7 +15,8 @@ from ..store import Database
 from .corrections import apply_corrections, corrections
 from .entities import EntityResolver, RawMention
 from .facts import EventSentence, FactAligner
-from .quotes import QuoteExtractor, SpeakerMention, group_quotes, quote_id
+from .annotate import AUTO_PROCESS_MIN
+from .quotes import FoundQuote, QuoteExtractor, SpeakerMention, group_quotes, quote_id
 
 RESOLVED = "understand.resolved"
 ID_CHUNK = 500          # ids per ``IN (...)`` query, well under SQLite's variable limit
@@ -115,13 +118,43 @@ def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress
     stale = [r[0] for r in db.conn.execute(
         "SELECT s.article_id FROM quotes_stale s JOIN articles a ON a.id = s.article_id ORDER BY a.seq")]
     _move_quotes(db)
-    with progress.task("quotes", total=len(stale)) as advance:
+    with quote_mapper(len(stale)) as mapper, progress.task("quotes", total=len(stale)) as advance:
         for i in range(0, len(stale), QUOTE_CHUNK):
             chunk = stale[i:i + QUOTE_CHUNK]
-            _write_quotes(db, chunk, _extract_quotes(db, extractor, chunk))
+            _write_quotes(db, chunk, _extract_quotes(db, extractor, chunk, mapper))
             advance(len(chunk))
     _regroup(db)
     return int(db.scalar("SELECT count(*) FROM quotes"))
+
+
+@contextmanager
+def quote_mapper(n_articles: int) -> Iterator[Callable[..., Iterable[Any]]]:
+    """``map`` over two worker processes when the machine has two cores and enough articles are
+    queued to pay for a second parser load, else the builtin ``map``. Each article's quotes
+    depend on that article alone, so the result is the same either way."""
+    import os
+
+    if (os.cpu_count() or 1) < 2 or n_articles < AUTO_PROCESS_MIN:
+        yield map
+        return
+    from ..engine import guarded_pool, stop_signals_blocked
+
+    pool = guarded_pool(2)
+
+    def map_items(fn: Callable[..., Any], *its: Iterable[Any]) -> Iterable[Any]:
+        with stop_signals_blocked():            # the first submit forks the workers
+            return pool.map(fn, *its, chunksize=8)
+
+    try:
+        yield map_items
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _quotes_of(extractor: QuoteExtractor, text: str, mentions: list[SpeakerMention],
+               sentences: list[tuple[int, int]] | None) -> list[FoundQuote]:
+    """One article's attributed quotes (a module function, so a worker process can run it)."""
+    return extractor.extract(text, mentions, sentences)
 
 
 def _move_quotes(db: Database) -> None:
@@ -137,17 +170,22 @@ def _move_quotes(db: Database) -> None:
                          [(e,) for r in rows for e in (r[1], r[2]) if e])
 
 
-def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[str]) -> list[tuple[Quote, Any]]:
-    """(record, found quote) for every quote of these articles, from stored sentences and speakers."""
+def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[str],
+                    mapper: Callable[..., Iterable[Any]] = map) -> list[tuple[Quote, Any]]:
+    """(record, found quote) for every quote of these articles, from stored sentences and speakers;
+    ``mapper`` runs the extraction (:func:`quote_mapper`)."""
     mentions = speaker_mentions(db, article_ids)
     sentences: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for r in _rows_for(db, "SELECT article_id, start, end FROM sentences", "article_id", article_ids,
                        "article_id, position"):
         sentences[r[0]].append((r[1], r[2]))
+    rows = list(_rows_for(db, "SELECT id, text, coalesce(event_id, id) AS event_id, seq FROM articles", "id",
+                          article_ids, "seq"))
+    per_article = mapper(_quotes_of, itertools.repeat(extractor), [r["text"] or "" for r in rows],
+                         [mentions.get(r["id"], []) for r in rows], [sentences.get(r["id"]) or None for r in rows])
     found = []
-    for r in _rows_for(db, "SELECT id, text, coalesce(event_id, id) AS event_id, seq FROM articles", "id",
-                       article_ids, "seq"):
-        for q in extractor.extract(r["text"] or "", mentions.get(r["id"], []), sentences.get(r["id"]) or None):
+    for r, quotes in zip(rows, per_article, strict=True):
+        for q in quotes:
             found.append((Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
                                 q.speaker_entity_id, quote_id(r["id"], q.start), r["event_id"]), q))
     return found
