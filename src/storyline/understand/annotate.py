@@ -12,14 +12,12 @@ order, each with the watermark in one transaction, as before.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import json
 import os
 import re
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from functools import lru_cache
 from typing import Any
 
 from ..clean.encoding import repair_mojibake
@@ -38,7 +36,6 @@ _NON_WORD = re.compile(r"\W+")
 AUTO_PROCESS_MIN = 200  # new articles from which a second NER process pays for its start-up
 # Articles annotated ahead of the writer: bounds the rows a build holds while the events stage runs.
 AHEAD_ARTICLES = 4_096
-WORKER_NICE = 5         # CFS weight 335 against the main process's 1024
 
 Article = tuple[int, str, str, str | None]                    # seq, id, text, raw text
 Sentence = tuple[int, int, str]                               # start, end, text
@@ -109,18 +106,7 @@ def annotate_batch(nlp: Any, batch: list[Article], batch_size: int) -> list[Anno
 
 def _annotate_in_worker(batch: list[Article], model: str | None, batch_size: int) -> list[Annotated]:
     """:func:`annotate_batch` in a worker process, with that process's one NER pipeline."""
-    _yield_to_main()
     return annotate_batch(load_nlp(model), batch, batch_size)
-
-
-@lru_cache(maxsize=1)
-def _yield_to_main() -> None:
-    """Lower this worker's priority once. The workers start with the build, while the main process
-    runs the events and stories stages on which the rest of the build waits: at nice +5 the two
-    workers together weigh less than it, so it keeps a whole core and they share the other one
-    (and every core once the main process waits for them)."""
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICE)
 
 
 def auto_processes(n_articles: int) -> int:
