@@ -71,7 +71,7 @@ class StoryLinker:
     every story).
     """
 
-    def __init__(self, closeness: float = 0.6, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
+    def __init__(self, closeness: float = 0.65, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
                  lift: float = 1.25,
                  article_terms: int = 1000, profile_terms: int = 4000, index_terms: int = 30,
                  query_terms: int = 200, max_postings: int = 200, max_candidates: int = 50) -> None:
