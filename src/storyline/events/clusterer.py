@@ -117,9 +117,9 @@ class EventClusterer:
     leave-one-corpus-out over ECB+, newsdev and gva, scored on both encoders
     (BENCHMARKS.md "Events: weekdays of undated articles"); gva 0.891 ->
     0.897, newsdev (MiniLM) 0.892 -> 0.914, ECB+ 0.933 -> 0.937.
-    ``name_floor`` (0.15): the embeddings count between two articles only
+    ``name_floor`` (0.1): the embeddings count between two articles only
     as far as their names (the words of their named phrases, IDF-weighted)
-    agree, in full from a names cosine of 0.15 (see ``_name_gate``): an
+    agree, in full from a names cosine of 0.1 (see ``_name_gate``): an
     encoder sees two look-alike happenings as alike, the names tell them
     apart. Chosen by leave-one-corpus-out over ECB+, newsdev, gva and the
     generated 10k corpus (BENCHMARKS.md "Events, fifth session").
@@ -139,7 +139,7 @@ class EventClusterer:
                  date_from_text: bool = False, neighbors: int = 10, second_order: float = 1.0,
                  max_universe: int = 4000, word_floor: float = 0.2,
                  embed_floor: float = 0.4, neighbor_ratio: float = 0.5, center_embeddings: bool = True,
-                 weekdays: bool = True, name_floor: float = 0.15) -> None:
+                 weekdays: bool = True, name_floor: float = 0.1) -> None:
         self.threshold = threshold
         self.word_weight = word_weight
         self.embed_weight = embed_weight
