@@ -21,7 +21,7 @@ DATA = Path(os.environ.get("STORYLINE_SHARED", ROOT.parent / "shared")) / "data"
 
 
 def texts(n: int) -> list[str]:
-    from storyline.understand.stage import MAX_CHARS
+    from storyline.understand.annotate import MAX_CHARS
 
     with DATA.open(encoding="utf-8") as fh:
         return [json.loads(line)["text"][:MAX_CHARS] for _, line in zip(range(n), fh, strict=False)]

@@ -27,9 +27,11 @@ import storyline
 from storyline.evaluate import stories_eval as se
 from storyline.evaluate.datasets import load_seed_paths, real_corpus
 from storyline.evaluate.metrics import PRF, b_cubed, pairwise
+from storyline.stories import stage as stories_stage
 
 CORPORA = ("nsc", "newsdev", "wikiref", "t17", "gva")
-GRID = {"join": (0.15, 0.175, 0.2), "closeness": (0.5, 0.55, 0.6), "prior": (0.2,), "lift": (0.0, 1.25, 1.5)}
+TERM_CACHES: dict[str, stories_stage.TermCache] = {}
+GRID = {"join": (0.15, 0.175, 0.2), "closeness": (0.55, 0.6, 0.65), "prior": (0.2,), "lift": (1.25, 1.5, 2.0)}
 
 
 def corpus(name: str, work: Path) -> tuple[list[str], dict]:
@@ -71,16 +73,21 @@ def built_events(name: str, work: Path) -> tuple[Path, dict]:
 
 def score_stories(name: str, db: Path, gold: dict, config: dict[str, float], work: Path) -> PRF:
     """Re-run the stories stage alone with ``config`` on a copy of the built DB and score it."""
-    copy, cfg = work / f"{name}.run.db", work / "run.toml"
+    copy, cfg = work / f"{name}.run{os.getpid()}.db", work / f"run{os.getpid()}.toml"
     shutil.copy(db, copy)
     cfg.write_text("[stories]\n" + "".join(f"{k} = {v}\n" for k, v in config.items()))
     os.environ["STORYLINE_CONFIG"] = str(cfg)
+    # The stage's term features depend only on the articles, so one corpus's cache serves every grid point.
+    cache = TERM_CACHES.setdefault(name, stories_stage.TermCache())
+    original = stories_stage.TermCache
+    stories_stage.TermCache = lambda: cache  # type: ignore[assignment,misc,return-value]
     try:
         sl = storyline.open(copy)
         sl.build(only=["stories"])
         pred = {r["id"]: r["story_id"] for r in sl.db.query("SELECT id, story_id FROM articles")}
         sl.close()
     finally:
+        stories_stage.TermCache = original  # type: ignore[misc]
         del os.environ["STORYLINE_CONFIG"]
         copy.unlink()
     if name == "nsc":

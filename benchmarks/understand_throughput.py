@@ -55,7 +55,8 @@ def run_once(base: Path, tmp: Path, n_process: int) -> dict[str, float]:
     from storyline.progress import NO_PROGRESS
     from storyline.understand import EntityResolver, QuoteExtractor
     from storyline.understand.nlp import load_nlp
-    from storyline.understand.stage import annotate_new, attribute_quotes, resolve_entities
+    from storyline.understand.annotate import annotate_new
+    from storyline.understand.stage import attribute_quotes, resolve_entities
 
     path = tmp / f"run{n_process}.db"
     shutil.copy(base, path)

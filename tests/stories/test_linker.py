@@ -166,3 +166,22 @@ def test_the_rule_and_titles_work_as_their_docstrings_say() -> None:
     for module in (linker, merge):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_the_background_is_the_mean_cosine_across_stories(tmp_path: Path) -> None:
+    """The running sums give exactly the mean cosine over pairs of articles in different stories."""
+    from storyline.stories.merge import Corpus, decode, sparse_dot
+
+    db = make_db(tmp_path / "bg.db", *CORPUS)
+    apart = Settings({"stories": {"join": 1.0, "closeness": 1.0, "lift": 1000.0}})   # nothing joins or merges
+    stories.run(db, apart)
+    rows = db.query("SELECT terms, n FROM story_profiles")
+    assert len(rows) == 9
+    sums = [decode(r["terms"]) for r in rows]       # each story's summed article vector
+    across = sum(sparse_dot(a, b) for i, a in enumerate(sums) for j, b in enumerate(sums) if i != j)
+    sizes = [r["n"] for r in rows]
+    pairs = sum(sizes) ** 2 - sum(n * n for n in sizes)
+    corpus = Corpus(db.conn, 1 << 20)
+    assert corpus.n == sum(sizes) == 9
+    assert corpus.between_stories(db.conn) == pytest.approx(across / pairs, rel=1e-4)
+    assert corpus.between_stories(db.conn) > 0.0

@@ -7,7 +7,7 @@ from pathlib import Path
 import storyline
 from storyline.records import Article
 from storyline.understand.entities import EntityResolver, RawMention
-from storyline.understand.stage import margin_of
+from storyline.understand.annotate import margin_of
 
 BODY = ("Chilean Foreign Minister Daniela Moreno Ruiz signed a fisheries accord with Peru on Tuesday in Lima.\n"
         "Moreno Ruiz said the accord would protect small fishing communities on both sides of the border.\n"

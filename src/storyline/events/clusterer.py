@@ -29,7 +29,7 @@ import scipy.sparse as sp
 
 from ..errors import ConfigError
 from .dating import lead_weekday, reference_date
-from .features import ArticleFeaturizer, document_frequency, idf_weights, top_terms_of, weigh
+from .features import ArticleFeaturizer, Idf, add_document_frequency, compact_columns, top_terms_of, weigh
 from .index import candidate_events
 
 
@@ -209,7 +209,7 @@ class EventClusterer:
                 emb_n: int = 0) -> EventClusterer:
         """Reload learned state saved earlier (document frequencies, embedding sum, active events and members)."""
         self._init_state()
-        self.df_ = df.astype(np.int64)
+        self.df_ = np.asarray(df, dtype=np.int64)       # no copy of the 2**20 counts when in sync
         self.emb_sum_ = None if emb_sum is None else np.asarray(emb_sum, dtype=np.float64)
         self.emb_n_ = int(emb_n)
         self.n_docs_ = int(n_docs)
@@ -254,9 +254,9 @@ class EventClusterer:
         self.changed_terms_ = {}
         for k, item in enumerate(items):
             self._pos[item.id] = self.position_ + k + 1
-        self.df_ += document_frequency(rows, self.n_features)
+        add_document_frequency(self.df_, rows)
         self.n_docs_ += len(items)
-        idf = idf_weights(self.df_, self.n_docs_)
+        idf = Idf(self.df_, self.n_docs_)
         dates = [i.date for i in items if i.date is not None]
         active = self._active_events(min(dates) if dates else None)
         chunk = _Chunk(self, idf, active, items)
@@ -281,10 +281,10 @@ class EventClusterer:
         items = [self._with_reference_date(i) for i in batch]
         rows = self.featurizer_.transform([i.text for i in items], [i.title for i in items])
         self._add_embeddings(items)
-        self.df_ += document_frequency(rows, self.n_features)
+        add_document_frequency(self.df_, rows)
         self.n_docs_ += len(items)
         self.changed_columns_ = np.unique(rows.indices)
-        idf = idf_weights(self.df_, self.n_docs_)
+        idf = Idf(self.df_, self.n_docs_)
         self.changed_profiles_ = {}
         self.changed_terms_ = dict(zip([i.id for i in items], top_terms_of(weigh(rows, idf), self.top_k), strict=True))
         for item in items:
@@ -375,7 +375,7 @@ class _Chunk:
     at ``max_universe`` articles, so a batch costs O(batch × cap).
     """
 
-    def __init__(self, clusterer: EventClusterer, idf: np.ndarray, active: list[EventState],
+    def __init__(self, clusterer: EventClusterer, idf: Idf, active: list[EventState],
                  items: list[ArticleItem]) -> None:
         self.c = clusterer
         old = self._old_members(idf, active, items)
@@ -393,7 +393,7 @@ class _Chunk:
         for pos, article_id in enumerate(old):
             self._place(pos, clusterer.assignments_[article_id])
 
-    def _old_members(self, idf: np.ndarray, active: list[EventState], items: list[ArticleItem]) -> list[str]:
+    def _old_members(self, idf: Idf, active: list[EventState], items: list[ArticleItem]) -> list[str]:
         """Recent members of the active events that share rare terms with any article of the batch."""
         c = self.c
         batch_terms = top_terms_of(weigh(_stack([c._rows[i.id] for i in items]), idf), c.top_k)
@@ -421,7 +421,7 @@ class _Chunk:
             members.extend(recent[e])
         return members
 
-    def _similarity(self, ids: list[str], idf: np.ndarray) -> np.ndarray:
+    def _similarity(self, ids: list[str], idf: Idf) -> np.ndarray:
         """Rows of the batch articles against the whole universe: first- and second-order mixed.
 
         Only the batch's rows are computed (batch × universe). Each article
@@ -436,7 +436,7 @@ class _Chunk:
         chunk and does not change.
         """
         c = self.c
-        words = weigh(_stack([c._rows[a] for a in ids]), idf)
+        words = compact_columns(weigh(_stack([c._rows[a] for a in ids]), idf))[0]
         emb = None
         if c.use_embeddings and all(a in c._emb for a in ids):
             emb = c._centred(np.stack([c._emb[a] for a in ids]))

@@ -186,12 +186,47 @@ def document_frequency(rows: sp.csr_matrix, n_features: int) -> np.ndarray:
     return np.bincount(rows.indices, minlength=n_features).astype(np.int64)
 
 
+def add_document_frequency(df: np.ndarray, rows: sp.csr_matrix) -> None:
+    """``df += document_frequency(rows, len(df))``, touching only the batch's columns: a chunk (one
+    day of articles) has a few thousand of the 2**20, and the full-length count cost 2.5 ms a chunk
+    (997 chunks on gva, 2.5 of the events stage's 37 CPU-s under cProfile)."""
+    cols, counts = np.unique(rows.indices, return_counts=True)
+    df[cols] += counts
+
+
 def idf_weights(df: np.ndarray, n_docs: int) -> np.ndarray:
     """Smoothed IDF, as scikit-learn's ``smooth_idf``: log((1+n)/(1+df)) + 1."""
     return (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
 
 
-def weigh(rows: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+def compact_columns(*matrices: sp.csr_matrix) -> list[sp.csr_matrix]:
+    """The same CSR matrices over only the columns one of them uses, kept in their order.
+
+    ``a @ b.T`` over 2**20 hashed columns converts ``b.T`` through a 2**20-long
+    index (1-2 ms a product, 2,000 products on gva); over the used columns the
+    product sums the same terms in the same order, so it is equal.
+    """
+    used = np.unique(np.concatenate([m.indices for m in matrices]))
+    return [sp.csr_matrix((m.data, np.searchsorted(used, m.indices).astype(m.indices.dtype), m.indptr),
+                          shape=(m.shape[0], used.size)) for m in matrices]
+
+
+class Idf:
+    """:func:`idf_weights` of the columns asked for (``idf[cols]``), computed when asked.
+
+    A chunk weighs a few thousand of the 2**20 columns; the full vector cost 5 ms a
+    chunk (4.9 of the events stage's 37 CPU-s on gva). Each value is the same
+    element-wise formula, so the weights are equal. Read it before ``df`` changes.
+    """
+
+    def __init__(self, df: np.ndarray, n_docs: int) -> None:
+        self.df, self.n_docs = df, n_docs
+
+    def __getitem__(self, cols: np.ndarray) -> np.ndarray:
+        return idf_weights(self.df[cols], self.n_docs)
+
+
+def weigh(rows: sp.csr_matrix, idf: np.ndarray | Idf) -> sp.csr_matrix:
     """IDF-weighted, L2-normalised rows (vectorised over the CSR arrays: called per batch, on thousands of rows)."""
     out = sp.csr_matrix(rows, dtype=np.float32, copy=True)
     out.data *= idf[out.indices]

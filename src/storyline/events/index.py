@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .features import compact_columns
+
 
 def term_matrix(term_lists: Sequence[Sequence[int]], n_features: int) -> sp.csr_matrix:
     """One binary row per list of term columns (a term listed twice counts once)."""
@@ -39,7 +41,8 @@ def candidate_events(queries: Sequence[Sequence[int]], events: Sequence[Sequence
     """
     if not events or not queries:
         return [[] for _ in queries]
-    hits = (term_matrix(queries, n_features) @ term_matrix(events, n_features).T).toarray()
+    asked, known = compact_columns(term_matrix(queries, n_features), term_matrix(events, n_features))
+    hits = (asked @ known.T).toarray()
     newest = -np.asarray(recency, dtype=np.float64)
     order_index = np.arange(len(events))
     out = []

@@ -16,7 +16,7 @@ import json
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,7 @@ PLACE_RE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+[ \t]?){1,3})")
 DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,30}?)\s*(?::|—|–|\s-\s)", re.M)
 
 CHUNK_SIZE = 1000
+EMBED_GROUP = 2000      # articles of consecutive chunks embedded in one encoder call
 EMBED_LEAD_CHARS = 1000     # title + lead; the encoder truncates at its own token cap
 EMBED_MAX_TOKENS = 128      # measured: 128 tokens embed ECB+ 2x faster than 256 with no loss in F1
 
@@ -61,10 +62,13 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS, exec
     encoder = _encoder(settings) if clusterer.use_embeddings else None
     touched_all: set[str] = set()
     with progress.task("events", total=len(pending)) as advance:
-        for seqs in plan_chunks(pending, chunk_size):
-            chunk = _load_items(db, seqs)
-            touched_all |= cluster_chunk(db, clusterer, chunk, encoder)
-            advance(len(chunk))
+        for group in _chunk_groups(plan_chunks(pending, chunk_size)):
+            chunks = [_load_items(db, seqs) for seqs in group]
+            if encoder is not None:
+                embed_items([item for chunk in chunks for item in chunk], encoder)
+            for chunk in chunks:
+                touched_all |= cluster_chunk(db, clusterer, chunk, None)
+                advance(len(chunk))
     refresh_events(db)
     return {"articles": len(pending), "events touched": len(touched_all),
             "events": db.scalar("SELECT count(*) FROM events")}
@@ -169,6 +173,22 @@ def _load_items(db: Database, seqs: Sequence[int]) -> list[ArticleItem]:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def _chunk_groups(chunks: list[list[int]], size: int = EMBED_GROUP) -> Iterator[list[list[int]]]:
+    """Consecutive chunks holding about ``size`` articles together, embedded in one encoder call: a
+    chunk is one day (2.9 articles on gva) and the encoder's fixed cost per call was 7 of the
+    stage's 25 CPU-s there. A text's vector does not depend on the others in its call."""
+    group: list[list[int]] = []
+    n = 0
+    for seqs in chunks:
+        group.append(seqs)
+        n += len(seqs)
+        if n >= size:
+            yield group
+            group, n = [], 0
+    if group:
+        yield group
 
 
 def embed_items(items: list[ArticleItem], encoder: Any) -> None:

@@ -53,7 +53,7 @@ class Profile:
 def merge_stories(conn: sqlite3.Connection, linker: StoryLinker, background: float = 0.0) -> int:
     """Merge every touched story with the stories it is one with; clear the marks; return merges made.
 
-    ``background`` is the corpus's mean article-pair cosine (:class:`Corpus`).
+    ``background`` is the corpus's mean cosine of two articles in different stories (:class:`Corpus`).
     """
     pool = _Pool(conn, linker, background)
     touched = [r[0] for r in conn.execute("SELECT story_id FROM story_profiles WHERE dirty = 1 ORDER BY position")]
@@ -192,9 +192,19 @@ class Corpus:
         self.total[cols] += vals
         self.n += n
 
-    def background(self) -> float:
-        """Mean cosine of two different articles of the corpus (0 with fewer than two)."""
-        return (self.sq - self.n) / (self.n * (self.n - 1)) if self.n >= 2 else 0.0
+    def between_stories(self, conn: sqlite3.Connection) -> float:
+        """Mean cosine of two articles in different stories (0 while there are no such pairs).
+
+        The background a merge must clear. The mean over all pairs is
+        inflated by the corpus's own large topics (half of a corpus about one
+        oil spill makes most pairs oil-spill pairs), so it would block the
+        loose members of exactly those topics; pairs across stories measure
+        only what unrelated coverage of the corpus shares.
+        """
+        sq_inside, n_squared = conn.execute("SELECT coalesce(sum(sq), 0), coalesce(sum(n * n), 0) "
+                                            "FROM story_profiles").fetchone()
+        pairs = self.n * self.n - n_squared
+        return (self.sq - sq_inside) / pairs if pairs > 0 else 0.0
 
     def save(self, conn: sqlite3.Connection) -> None:
         cols = np.flatnonzero(self.total)

@@ -66,7 +66,7 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
             counts["events"] += len(chunk)
             advance(len(chunk))
     with db.transaction() as conn:
-        counts["merged"] = merge_stories(conn, linker, corpus.background())
+        counts["merged"] = merge_stories(conn, linker, corpus.between_stories(conn))
     counts["stories"] = db.scalar("SELECT count(*) FROM stories")
     return counts
 

@@ -22,8 +22,8 @@ CHUNK_EVENTS = 128      # events summarised per encoder call and per transaction
 def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
     """Summarise every new or changed event; returns counts."""
     from ..errors import StageOrderError
-    from ..understand.stage import (WATERMARK, changed_events, event_articles, events_sentences, sentence_vectors,
-                                    signature_of)
+    from ..understand.annotate import WATERMARK
+    from ..understand.stage import changed_events, event_articles, events_sentences, sentence_vectors, signature_of
 
     if int(db.get_state(WATERMARK, 0) or 0) < int(db.scalar("SELECT coalesce(max(seq), 0) FROM articles")):
         raise StageOrderError("summaries need the sentences of every article: run `storyline build` "

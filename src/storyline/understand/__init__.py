@@ -16,24 +16,27 @@ from typing import Any
 from ..config import Settings
 from ..progress import Progress
 from ..store import Database
+from .annotate import Annotator, annotate_new
 from .entities import EntityResolver, RawMention, extract_mentions
 from .facts import EventSentence, FactAligner
 from .places import PLACES_VERSION, assign_places
 from .quotes import QuoteExtractor, SpeakerMention
 
 PLACED = "understand.placed"     # the resolution signature event places were last assigned from
+NER_KEYS = ("model", "batch_size", "n_process")     # the [entities] keys that set up annotation
 
-__all__ = ["run", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
+__all__ = ["run", "start_annotation", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
            "EventSentence", "extract_mentions"]
 
 
-def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
-    """Annotate new articles, then resolve entities, attribute quotes and align facts."""
+def run(db: Database, settings: Settings, progress: Progress, started: Annotator | None = None) -> dict[str, Any]:
+    """Annotate new articles (``started``: the annotator the build began early), then resolve entities,
+    attribute quotes and align facts."""
     from . import stage
 
     entity_kw = settings.section("entities")
-    ner_kw = {k: entity_kw.pop(k) for k in ("model", "batch_size", "n_process") if k in entity_kw}
-    n_new = stage.annotate_new(db, progress, **ner_kw)
+    ner_kw = {k: entity_kw.pop(k) for k in NER_KEYS if k in entity_kw}
+    n_new = annotate_new(db, progress, **ner_kw, started=started)
     resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
     n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress)
     aligner = FactAligner(**settings.section("facts"))
@@ -48,3 +51,10 @@ def run(db: Database, settings: Settings, progress: Progress) -> dict[str, Any]:
             db.set_state(PLACED, wanted)
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
             "quotes": n_quotes, "facts": n_facts, "places": db.scalar("SELECT count(place) FROM events")}
+
+
+def start_annotation(db: Database, settings: Settings) -> Annotator:
+    """An :class:`Annotator` whose workers start now, on articles past the watermark; the build
+    calls this before the events stage, which annotation does not depend on."""
+    entity_kw = settings.section("entities")
+    return Annotator(db, **{k: entity_kw[k] for k in NER_KEYS if k in entity_kw}).start()

@@ -1,155 +1,27 @@
 """The understanding stage against the store: batched, watermarked, resumable steps."""
 from __future__ import annotations
 
-import bisect
 import hashlib
+import itertools
 import json
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from ..clean.encoding import repair_mojibake
 from ..progress import Progress
 from ..records import Quote, parse_date
 from ..store import Database
 from .corrections import apply_corrections, corrections
-from .entities import EntityResolver, RawMention, extract_mentions
+from .entities import EntityResolver, RawMention
 from .facts import EventSentence, FactAligner
-from .nlp import load_nlp, split_sentences
-from .quotes import QuoteExtractor, SpeakerMention, group_quotes, quote_id
+from .annotate import AUTO_PROCESS_MIN
+from .quotes import FoundQuote, QuoteExtractor, SpeakerMention, group_quotes, quote_id
 
-WATERMARK = "understand.seq"
 RESOLVED = "understand.resolved"
-MAX_CHARS = 100_000     # spaCy's default limit is 1M; news beyond this is a feed dump, not an article
-# Captions, credits and bylines are a few hundred characters (seed margins: 0-1,400;
-# India police: 16 on average); lines are taken top down, so what a cap cuts is the
-# tail of comment threads and link lists, which costs NER time and says little.
-MAX_MARGIN_CHARS = 2_000
-_NON_WORD = re.compile(r"\W+")
-AUTO_PROCESS_MIN = 200  # new articles from which a second NER process pays for its start-up
 ID_CHUNK = 500          # ids per ``IN (...)`` query, well under SQLite's variable limit
 QUOTE_CHUNK = 256       # articles whose quotes are attributed and written per transaction
 FACT_CHUNK = 64         # events whose facts are aligned per encoder call and transaction
-
-
-def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64,
-                 n_process: int | None = None) -> int:
-    """NER mentions and sentence spans for articles past the watermark, one transaction per batch.
-
-    The margin of each article (raw lines the cleaner removed) goes through the
-    same NER in the same stream; its names are kept apart as margin mentions.
-    ``n_process`` None picks :func:`auto_processes`.
-    """
-    last = int(db.get_state(WATERMARK, 0) or 0)
-    total = db.scalar("SELECT count(*) FROM articles WHERE seq > ?", (last,))
-    if not total:
-        return 0
-    n_process = auto_processes(total) if n_process is None else max(1, int(n_process))
-    nlp = load_nlp(model)
-    done = 0
-    with progress.task("entities", total=total) as advance:
-        for batch in _article_batches(db, last, size=max(batch_size * 4 * n_process, 64)):
-            margins = [margin_of(raw, text) for _, _, text, raw in batch]
-            texts = [text[:MAX_CHARS] for _, _, text, _ in batch]
-            docs = list(nlp.pipe(texts + [m.text for m in margins if m.text], batch_size=batch_size,
-                                 n_process=n_process))
-            margin_docs = iter(docs[len(batch):])
-            # docs also holds the margin docs, after the batch's: zip stops at the batch's end
-            rows = [(aid, text, extract_mentions(doc, aid), split_sentences(text),
-                     margin.mentions(next(margin_docs), aid) if margin.text else [])
-                    for (_, aid, text, _), doc, margin in zip(batch, docs, margins, strict=False)]
-            _write_annotations(db, rows, batch[-1][0])
-            done += len(batch)
-            advance(len(batch))
-    return done
-
-
-def auto_processes(n_articles: int) -> int:
-    """spaCy worker processes for NER: two on a machine with two or more cores once the batch pays
-    for a second model load. Measured on 300 gva articles (2 shared cores): CPU 11.1 → 11.8 s (+6%,
-    the worker's model load and doc transfer included), the same entities, wall 108 → 76 s under a
-    load average of 17; on idle cores the wall time approaches half."""
-    import os
-
-    return 2 if (os.cpu_count() or 1) >= 2 and n_articles >= AUTO_PROCESS_MIN else 1
-
-
-class Margin:
-    """The raw lines an article's clean text left out, joined by newlines, with their raw offsets."""
-
-    def __init__(self, raw: str, spans: list[tuple[int, int]]) -> None:
-        self.text = "\n".join(raw[a:b] for a, b in spans)
-        self.starts: list[tuple[int, int]] = []       # (offset in self.text, offset in raw)
-        pos = 0
-        for a, b in spans:
-            self.starts.append((pos, a))
-            pos += b - a + 1
-
-    def to_raw(self, offset: int) -> int:
-        """Offset in the raw text of an offset in the margin text."""
-        i = bisect.bisect_right(self.starts, (offset, float("inf"))) - 1
-        return self.starts[i][1] + offset - self.starts[i][0]
-
-    def mentions(self, doc: Any, article_id: str) -> list[RawMention]:
-        """Mentions of the margin's doc, with offsets moved into the raw text."""
-        out = extract_mentions(doc, article_id)
-        for m in out:
-            m.start, m.end = self.to_raw(m.start), self.to_raw(m.start) + (m.end - m.start)
-        return out
-
-
-def margin_of(raw: str | None, text: str, limit: int = MAX_MARGIN_CHARS) -> Margin:
-    """Lines of the raw text (mojibake repaired, as the cleaner read it) whose words are not in
-    the clean text, up to ``limit`` characters: captions, credits, bylines, handles."""
-    raw = repair_mojibake(raw or "")
-    if not raw.strip() or raw.strip() == text.strip():
-        return Margin("", [])
-    body = " " + _NON_WORD.sub(" ", text).strip().lower() + " "
-    spans, size = [], 0
-    for m in re.finditer(r"[^\r\n]+", raw):
-        words = _NON_WORD.sub(" ", m.group()).strip().lower()
-        if not words or f" {words} " in body:
-            continue
-        end = min(m.end(), m.start() + limit - size)
-        spans.append((m.start(), end))
-        size += end - m.start() + 1
-        if size >= limit:
-            break
-    return Margin(raw, spans)
-
-
-def _article_batches(db: Database, after: int, size: int) -> Iterator[list[tuple[int, str, str, str | None]]]:
-    """(seq, id, text, raw_text) of articles past ``after``, in ingest order, ``size`` at a time."""
-    while True:
-        rows = db.query("SELECT seq, id, text, raw_text FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
-                        (after, size))
-        if not rows:
-            return
-        yield [(r["seq"], r["id"], r["text"] or "", r["raw_text"]) for r in rows]
-        after = rows[-1]["seq"]
-
-
-def _write_annotations(db: Database, rows: list[tuple[str, str, list[RawMention], list[tuple[int, int]],
-                                                      list[RawMention]]], seq: int) -> None:
-    """Replace mentions, sentences and margin mentions of a batch and move the watermark, atomically;
-    the batch's articles are queued for quote attribution in the same transaction."""
-    with db.transaction() as conn:
-        for aid, text, mentions, sentences, margin in rows:
-            conn.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
-            conn.execute("DELETE FROM sentences WHERE article_id = ?", (aid,))
-            conn.execute("DELETE FROM margin_mentions WHERE article_id = ?", (aid,))
-            conn.executemany("INSERT INTO mentions(article_id, start, end, text, label, roles) VALUES (?,?,?,?,?,?)",
-                             [(aid, m.start, m.end, m.text, m.label, json.dumps(m.roles) if m.roles else None)
-                              for m in mentions])
-            conn.executemany("INSERT INTO margin_mentions(article_id, start, end, text, label, roles)"
-                             " VALUES (?,?,?,?,?,?)",
-                             [(aid, m.start, m.end, m.text, m.label, json.dumps(m.roles) if m.roles else None)
-                              for m in margin])
-            conn.executemany("INSERT INTO sentences(article_id, position, start, end, text) VALUES (?,?,?,?,?)",
-                             [(aid, i, a, b, text[a:b]) for i, (a, b) in enumerate(sentences)])
-        conn.executemany("INSERT OR IGNORE INTO quotes_stale(article_id) VALUES (?)", [(r[0],) for r in rows])
-        db.set_state(WATERMARK, seq)
 
 
 def event_map(db: Database) -> dict[str, str]:
@@ -246,13 +118,43 @@ def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress
     stale = [r[0] for r in db.conn.execute(
         "SELECT s.article_id FROM quotes_stale s JOIN articles a ON a.id = s.article_id ORDER BY a.seq")]
     _move_quotes(db)
-    with progress.task("quotes", total=len(stale)) as advance:
+    with quote_mapper(len(stale)) as mapper, progress.task("quotes", total=len(stale)) as advance:
         for i in range(0, len(stale), QUOTE_CHUNK):
             chunk = stale[i:i + QUOTE_CHUNK]
-            _write_quotes(db, chunk, _extract_quotes(db, extractor, chunk))
+            _write_quotes(db, chunk, _extract_quotes(db, extractor, chunk, mapper))
             advance(len(chunk))
     _regroup(db)
     return int(db.scalar("SELECT count(*) FROM quotes"))
+
+
+@contextmanager
+def quote_mapper(n_articles: int) -> Iterator[Callable[..., Iterable[Any]]]:
+    """``map`` over two worker processes when the machine has two cores and enough articles are
+    queued to pay for a second parser load, else the builtin ``map``. Each article's quotes
+    depend on that article alone, so the result is the same either way."""
+    import os
+
+    if (os.cpu_count() or 1) < 2 or n_articles < AUTO_PROCESS_MIN:
+        yield map
+        return
+    from ..engine import guarded_pool, stop_signals_blocked
+
+    pool = guarded_pool(2)
+
+    def map_items(fn: Callable[..., Any], *its: Iterable[Any]) -> Iterable[Any]:
+        with stop_signals_blocked():            # the first submit forks the workers
+            return pool.map(fn, *its, chunksize=8)
+
+    try:
+        yield map_items
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _quotes_of(extractor: QuoteExtractor, text: str, mentions: list[SpeakerMention],
+               sentences: list[tuple[int, int]] | None) -> list[FoundQuote]:
+    """One article's attributed quotes (a module function, so a worker process can run it)."""
+    return extractor.extract(text, mentions, sentences)
 
 
 def _move_quotes(db: Database) -> None:
@@ -268,17 +170,22 @@ def _move_quotes(db: Database) -> None:
                          [(e,) for r in rows for e in (r[1], r[2]) if e])
 
 
-def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[str]) -> list[tuple[Quote, Any]]:
-    """(record, found quote) for every quote of these articles, from stored sentences and speakers."""
+def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[str],
+                    mapper: Callable[..., Iterable[Any]] = map) -> list[tuple[Quote, Any]]:
+    """(record, found quote) for every quote of these articles, from stored sentences and speakers;
+    ``mapper`` runs the extraction (:func:`quote_mapper`)."""
     mentions = speaker_mentions(db, article_ids)
     sentences: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for r in _rows_for(db, "SELECT article_id, start, end FROM sentences", "article_id", article_ids,
                        "article_id, position"):
         sentences[r[0]].append((r[1], r[2]))
+    rows = list(_rows_for(db, "SELECT id, text, coalesce(event_id, id) AS event_id, seq FROM articles", "id",
+                          article_ids, "seq"))
+    per_article = mapper(_quotes_of, itertools.repeat(extractor), [r["text"] or "" for r in rows],
+                         [mentions.get(r["id"], []) for r in rows], [sentences.get(r["id"]) or None for r in rows])
     found = []
-    for r in _rows_for(db, "SELECT id, text, coalesce(event_id, id) AS event_id, seq FROM articles", "id",
-                       article_ids, "seq"):
-        for q in extractor.extract(r["text"] or "", mentions.get(r["id"], []), sentences.get(r["id"]) or None):
+    for r, quotes in zip(rows, per_article, strict=True):
+        for q in quotes:
             found.append((Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
                                 q.speaker_entity_id, quote_id(r["id"], q.start), r["event_id"]), q))
     return found
