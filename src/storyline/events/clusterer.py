@@ -436,13 +436,17 @@ class _Chunk:
         chunk and does not change.
         """
         c = self.c
-        words = compact_columns(weigh(_stack([c._rows[a] for a in ids]), idf))[0]
         emb = None
         if c.use_embeddings and all(a in c._emb for a in ids):
             emb = c._centred(np.stack([c._emb[a] for a in ids]))
         weight = c.word_weight + (c.embed_weight if emb is not None else 0.0)
-        names = (_names_only(words, _stack([c._names[a] for a in ids]))
-                 if emb is not None and c.name_floor > 0 else None)
+        weighted = weigh(_stack([c._rows[a] for a in ids]), idf)
+        names = None
+        if emb is not None and c.name_floor > 0:      # name masks over the same compacted columns
+            words, masks = compact_columns(weighted, _stack([c._names[a] for a in ids]))
+            names = _names_only(words, masks)
+        else:
+            words = compact_columns(weighted)[0]
 
         def first(rows: np.ndarray) -> np.ndarray:
             block: np.ndarray = c.word_weight * (words[rows] @ words.T).toarray()
