@@ -114,6 +114,18 @@ def test_incremental_builds_keep_story_ids_and_match_one_build(tmp_path: Path) -
     assert stories.run(sliced, Settings())["events"] == 0, "nothing new, nothing done"
 
 
+def test_stories_are_relinked_only_when_the_corpus_has_grown_by_a_quarter(tmp_path: Path) -> None:
+    db = make_db(tmp_path / "grow.db", *(part[:4] for part in CORPUS))
+    assert stories.run(db, Settings())["relinked"] == 0, "a first build links from scratch anyway"
+    add_events(db, *(part[4:5] for part in CORPUS))             # 4 -> 5 articles: grown by a quarter
+    counts = stories.run(db, Settings())
+    assert counts["relinked"] == 1 and counts["events"] == 5, "every event linked again"
+    add_events(db, *(part[5:6] for part in CORPUS))             # 5 -> 6: not yet
+    counts = stories.run(db, Settings())
+    assert counts["relinked"] == 0 and counts["events"] == 1, "only the new event"
+    assert db.scalar("SELECT count(*) FROM articles WHERE story_id IS NULL") == 0
+
+
 def test_a_killed_build_resumes_to_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clean = make_db(tmp_path / "clean.db", *CORPUS)
     stories.run(clean, Settings())

@@ -35,6 +35,7 @@ from .merge import (EMPTY, Corpus, Vector, add, decode, distinct_cores, encode, 
                     sparse_dot, top_entities, write_story_row)
 
 CHUNK_EVENTS = 200
+RELINK_GROWTH = 1.25     # re-link every story once the corpus has grown by a quarter since the last full link
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 DF_BATCH = 1000
 
@@ -53,8 +54,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
     cache = TermCache()
     df, n_docs = update_document_frequencies(db, featurizer, cache)
     idf = _idf(df, n_docs)
+    counts = {"events": 0, "new stories": 0, "relinked": int(relink_if_grown(db, n_docs))}
     pending = _pending_events(db)
-    counts = {"events": 0, "new stories": 0}
     corpus = Corpus(db.conn, featurizer.n_features)
     with progress.task("stories", total=len(pending)) as advance:
         for start in range(0, len(pending), CHUNK_EVENTS):
@@ -69,6 +70,37 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
         counts["merged"] = merge_stories(conn, linker, corpus.between_stories(conn))
     counts["stories"] = db.scalar("SELECT count(*) FROM stories")
     return counts
+
+
+def relink_if_grown(db: Database, n_docs: int, growth: float = RELINK_GROWTH) -> bool:
+    """Unlink every story (one transaction) when the corpus has grown ``growth`` times since the last full link.
+
+    A story's vectors are weighted with the IDF of the build that linked
+    them and its merges judged against that build's background, and a join
+    or merge is never undone: stories linked while the corpus was a third of
+    its size stay as that smaller corpus saw them (newsdev in three date
+    slices: 0.867 against 0.899 in one build, 0.907 when the stories were
+    re-linked on the same events). Re-linking from scratch whenever the
+    corpus has grown by a quarter costs at most 1 / (1 - 1 / growth) = 5
+    times one build of the final size over any sequence of builds, and a
+    build that adds a few articles to a large corpus re-links nothing.
+    Story ids survive: a story is named after the event that opened it.
+    """
+    linked = db.get_state("stories.linked", None)
+    if linked is None or not db.scalar("SELECT count(*) FROM story_profiles"):   # linking from scratch anyway
+        with db.transaction():
+            db.set_state("stories.linked", n_docs)
+        return False
+    if n_docs < growth * int(linked):
+        return False
+    with db.transaction() as conn:
+        for table in ("stories", "story_profiles", "story_terms"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM story_model WHERE key IN ('corpus', 'corpus_stats')")
+        conn.execute("UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL")
+        conn.execute("UPDATE events SET story_id = NULL WHERE story_id IS NOT NULL")
+        db.set_state("stories.linked", n_docs)
+    return True
 
 
 # -- document frequencies -------------------------------------------------------------------------

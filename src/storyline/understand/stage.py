@@ -138,7 +138,9 @@ def quote_mapper(n_articles: int) -> Iterator[Callable[..., Iterable[Any]]]:
         yield map
         return
     from ..engine import guarded_pool, stop_signals_blocked
+    from .quotes import load_parser
 
+    load_parser()           # loaded once here, before the workers fork, instead of once in each
     pool = guarded_pool(2)
 
     def map_items(fn: Callable[..., Any], *its: Iterable[Any]) -> Iterable[Any]:
