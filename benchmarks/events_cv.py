@@ -70,6 +70,30 @@ def prepared_db(name: str, model: str | None) -> tuple[Path, dict[str, str]]:
     return db_path, gold
 
 
+def prepared_generated(n: int) -> tuple[Path, dict[str, str]]:
+    """A store with the generated corpus of ``n`` articles (seed 1) ingested and deduplicated; cached."""
+    import storyline
+    from storyline.config import load_settings
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import generate
+
+    folder = cache_dir() / f"gen{n}"
+    corpus, gold_file = folder / "corpus.jsonl", folder / "gold.jsonl"
+    if not corpus.exists() or not gold_file.exists():
+        generate.write(n, folder, seed=1)
+    db_path = folder / f"events-cv-{_ingest_code()}.db"
+    if not db_path.exists():
+        tmp = db_path.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        sl = storyline.open(tmp, load_settings())
+        sl.ingest([str(corpus)])
+        sl.build(only=["dedupe"])
+        sl.close()
+        tmp.rename(db_path)
+    return db_path, {k: str(g["event"]) for k, g in generate.read_gold(gold_file).items()}
+
+
 def _ingest_code() -> str:
     """A hash of the reading, cleaning and dedupe code: a store made by other code is made again."""
     import storyline
@@ -97,7 +121,8 @@ def events_stage(db_path: Path, model: str | None, params: dict[str, Any]) -> di
         shutil.copyfile(db_path, copy)
         sl = storyline.open(copy, settings)
         sl.build(only=["events"])
-        found = {r[0]: r[1] for r in sl.db.query("SELECT id, event_id FROM articles")}
+        found = {r[0]: r[1] or r[2] or f"none:{r[0]}" for r in sl.db.query(
+            "SELECT a.id, a.event_id, o.event_id FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of")}
         sl.close()
     return found
 
@@ -123,6 +148,10 @@ def score(name: str, model: str | None, params: dict[str, Any]) -> tuple[float, 
 
     if name == "ecbplus":
         found, gold = ecbplus_online(model, params)
+    elif name.startswith("gen"):
+        db_path, gold = prepared_generated(int(name[3:].replace("k", "000")))
+        found = events_stage(db_path, model, params)
+        gold = {k: v for k, v in gold.items() if k in found}
     else:
         db_path, gold = prepared_db(name, model)
         found = events_stage(db_path, model, params)

@@ -117,6 +117,12 @@ class EventClusterer:
     leave-one-corpus-out over ECB+, newsdev and gva, scored on both encoders
     (BENCHMARKS.md "Events: weekdays of undated articles"); gva 0.891 ->
     0.897, newsdev (MiniLM) 0.892 -> 0.914, ECB+ 0.933 -> 0.937.
+    ``name_floor`` (0.1): the embeddings count between two articles only
+    as far as their names (the words of their named phrases, IDF-weighted)
+    agree, in full from a names cosine of 0.1 (see ``_name_gate``): an
+    encoder sees two look-alike happenings as alike, the names tell them
+    apart. Chosen by leave-one-corpus-out over ECB+, newsdev, gva and the
+    generated 10k corpus (BENCHMARKS.md "Events, fifth session").
 
     >>> c = EventClusterer(use_embeddings=False)
     >>> _ = c.partial_fit([ArticleItem("a", "Earthquake of magnitude 6.1 hits Lima, Peru."),
@@ -133,7 +139,7 @@ class EventClusterer:
                  date_from_text: bool = False, neighbors: int = 10, second_order: float = 1.0,
                  max_universe: int = 4000, word_floor: float = 0.2,
                  embed_floor: float = 0.4, neighbor_ratio: float = 0.5, center_embeddings: bool = True,
-                 weekdays: bool = True) -> None:
+                 weekdays: bool = True, name_floor: float = 0.1) -> None:
         self.threshold = threshold
         self.word_weight = word_weight
         self.embed_weight = embed_weight
@@ -158,11 +164,12 @@ class EventClusterer:
         self.neighbor_ratio = neighbor_ratio
         self.center_embeddings = center_embeddings
         self.weekdays = weekdays
+        self.name_floor = name_floor
         self._check()
 
     def _check(self) -> None:
         """Fail early with the value and the allowed range."""
-        for name in ("threshold", "max_link_weight", "word_floor", "embed_floor", "neighbor_ratio"):
+        for name in ("threshold", "max_link_weight", "word_floor", "embed_floor", "neighbor_ratio", "name_floor"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"[events] {name} = {value!r}; allowed 0..1")
@@ -187,6 +194,7 @@ class EventClusterer:
         # per-member cache: raw tf row, embedding, date, processing position and neighbour
         # profile (only members of active events are kept)
         self._rows: dict[str, sp.csr_matrix] = {}
+        self._names: dict[str, sp.csr_matrix] = {}     # 0/1 masks of the word columns of the article's names
         self._emb: dict[str, np.ndarray] = {}
         self._dates: dict[str, dt.date | None] = {}
         self._pos: dict[str, int] = {}
@@ -215,9 +223,10 @@ class EventClusterer:
 
     def _cache_members(self, items: list[ArticleItem]) -> sp.csr_matrix:
         """Featurize articles once and keep their rows, embeddings and dates for later batches."""
-        rows = self.featurizer_.transform([i.text for i in items], [i.title for i in items])
+        rows, names = self.featurizer_.transform_with_names([i.text for i in items], [i.title for i in items])
         for k, item in enumerate(items):
             self._rows[item.id] = rows[k]
+            self._names[item.id] = names[k]
             self._dates[item.id] = item.date
             if item.position is not None:
                 self._pos[item.id] = int(item.position)
@@ -344,7 +353,7 @@ class EventClusterer:
         """Drop cached rows of members no event can use any more, bounding memory on long streams."""
         keep_events = {e.id for e in self._active_events(max((d for d in self._dates.values() if d), default=None))}
         keep = {m for eid in keep_events for m in self.events_[eid].members[-self.max_members:]}
-        for cache in (self._rows, self._emb, self._dates, self._pos, self._profiles, self._terms):
+        for cache in (self._rows, self._names, self._emb, self._dates, self._pos, self._profiles, self._terms):
             for key in [k for k in cache if k not in keep]:
                 del cache[key]
 
@@ -427,16 +436,25 @@ class _Chunk:
         chunk and does not change.
         """
         c = self.c
-        words = compact_columns(weigh(_stack([c._rows[a] for a in ids]), idf))[0]
         emb = None
         if c.use_embeddings and all(a in c._emb for a in ids):
             emb = c._centred(np.stack([c._emb[a] for a in ids]))
         weight = c.word_weight + (c.embed_weight if emb is not None else 0.0)
+        weighted = weigh(_stack([c._rows[a] for a in ids]), idf)
+        names = None
+        if emb is not None and c.name_floor > 0:      # name masks over the same compacted columns
+            words, masks = compact_columns(weighted, _stack([c._names[a] for a in ids]))
+            names = _names_only(words, masks)
+        else:
+            words = compact_columns(weighted)[0]
 
         def first(rows: np.ndarray) -> np.ndarray:
             block: np.ndarray = c.word_weight * (words[rows] @ words.T).toarray()
             if emb is not None:
-                block += c.embed_weight * (emb[rows] @ emb.T)
+                cosines = emb[rows] @ emb.T
+                if names is not None:
+                    cosines = np.where(cosines > 0, cosines * _name_gate(names, rows, c.name_floor), cosines)
+                block += c.embed_weight * cosines
             return (block / weight).astype(np.float32)
 
         new = first(np.arange(self.n_old, len(ids)))
@@ -541,6 +559,32 @@ class _Chunk:
         # days from ``start`` to the first day with that weekday (ordinal 1 is a Monday)
         ahead = (weekday - (start - 1) % 7) % 7
         return np.where(dated & (ahead > span), np.inf, 0.0)
+
+
+def _names_only(words: sp.csr_matrix, masks: sp.csr_matrix) -> sp.csr_matrix:
+    """The words of each row's own names, IDF-weighted and re-normalised (a row without names stays empty)."""
+    out = sp.csr_matrix(words.multiply(masks))
+    out.eliminate_zeros()
+    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ out, dtype=np.float32)
+
+
+def _name_gate(names: sp.csr_matrix, rows: np.ndarray, floor: float) -> np.ndarray:
+    """How far the embeddings may count between two articles: their names' cosine over ``floor``, at most 1.
+
+    A sentence embedding sees "the same kind of happening" (two
+    earthquakes, two look-alike shootings, one template with other
+    names) as alike; the names (people, places, organisations) tell
+    which one. Where either article names nothing, nothing is known and
+    the embedding counts in full.
+    """
+    cos: np.ndarray = (names[rows] @ names.T).toarray()
+    has = np.diff(names.indptr) > 0
+    gate: np.ndarray = np.clip(cos / floor, 0.0, 1.0)
+    gate[~has[rows], :] = 1.0
+    gate[:, ~has] = 1.0
+    return gate
 
 
 def _horizon(items: Sequence[ArticleItem], window_days: int) -> dt.date | None:

@@ -144,21 +144,41 @@ class ArticleFeaturizer:
 
     def transform(self, texts: Sequence[str], titles: Sequence[str | None] | None = None) -> sp.csr_matrix:
         """Sublinear-tf rows (1 + log tf), not yet IDF-weighted."""
+        return self.transform_with_names(texts, titles)[0]
+
+    def transform_with_names(self, texts: Sequence[str], titles: Sequence[str | None] | None = None
+                             ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """``transform``'s rows and, per article, a 0/1 row of the word columns its named phrases are made of.
+
+        Names are compared word by word ("Lohan" matches "Lindsay Lohan"):
+        the mask picks them out of the article's own weighted row.
+        """
         titles = titles if titles is not None else [None] * len(texts)
         indptr: list[int] = [0]
         indices: list[int] = []
         data: list[float] = []
+        name_indptr: list[int] = [0]
+        name_indices: list[int] = []
         for text, title in zip(texts, titles, strict=True):
             row: dict[int, float] = {}
+            name_cols: set[int] = set()
             for term, count in self.term_counts(text, title).items():
                 col = term_column(term, self.n_features)
                 row[col] = row.get(col, 0.0) + count
+                if term.startswith("n:"):
+                    name_cols.update(term_column(w, self.n_features) for w in words(term[2:]))
             cols = sorted(row)
             indices.extend(cols)
             data.extend(1.0 + np.log(row[c]) if row[c] >= 1 else row[c] for c in cols)
             indptr.append(len(indices))
-        return sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                              np.asarray(indptr, dtype=np.int64)), shape=(len(texts), self.n_features))
+            name_indices.extend(sorted(c for c in name_cols if c in row))
+            name_indptr.append(len(name_indices))
+        shape = (len(texts), self.n_features)
+        rows = sp.csr_matrix((np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                              np.asarray(indptr, dtype=np.int64)), shape=shape)
+        names = sp.csr_matrix((np.ones(len(name_indices), dtype=np.float32), np.asarray(name_indices, dtype=np.int32),
+                               np.asarray(name_indptr, dtype=np.int64)), shape=shape)
+        return rows, names
 
 
 def document_frequency(rows: sp.csr_matrix, n_features: int) -> np.ndarray:
