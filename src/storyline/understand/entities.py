@@ -563,7 +563,7 @@ class EntityResolver:
         by_last: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)
         for f in forms:
             by_last[(len(f), f[-1])].append(f)
-        for f in forms:
+        for f in _ordered(forms):       # a union here changes the roots the next form counts
             if all(len(t) > 1 for t in f):
                 continue
             kind = _type_of(votes[f])
@@ -593,7 +593,7 @@ class EntityResolver:
         for f in persons:
             for t in set(f):
                 by_token[t].append(f)
-        for f in sorted(persons, key=len, reverse=True):
+        for f in _ordered(persons):
             longer = [g for g in by_token[f[0]] if contains(g, f)]
             roots = {uf.find(("form", g)) for g in longer}
             if len(roots) == 1:
@@ -609,7 +609,7 @@ class EntityResolver:
             if len(f) >= 2:
                 for t in set(f):
                     by_token[t].append(f)
-        for k in forms:
+        for k in _ordered(forms):       # "Delaware County" joins "... District" before "Delaware" counts roots
             if _type_of(votes[k]) == "PERSON":
                 continue
             if len(k) > 2:              # "Advanced Micro Devices" = "Advanced Micro Devices Inc"; Corp = Corporation
@@ -816,7 +816,7 @@ def _merge_clippings(uf: _UnionFind, mentions: Sequence[RawMention], keys: list[
     for f in orgs:
         for n in range(3, len(f[0])):
             by_head[f[0][:n]].append(f)
-    for k in clips:
+    for k in _ordered(clips):
         if _type_of(votes[k]) != "ORG" or k[0] in acronyms:
             continue
         found = [f for f in by_head.get(k[0], ()) if initials(f) not in acronyms and articles[f] & articles[k]]
@@ -830,7 +830,7 @@ def _merge_spaced_spellings(uf: _UnionFind, forms: set[tuple[str, ...]], votes: 
     """"SeaMicro" = "Sea Micro", "Bluejays" = "Blue Jays": one name written with and without its space
     (the letters identical, 5+ of them, types compatible)."""
     by_letters: dict[str, list[Form]] = defaultdict(list)
-    for f in forms:
+    for f in _ordered(forms):           # group[0] is each group's anchor: the same one in every run
         joined = "".join(f)
         if len(joined) >= 5 and joined.isalpha():
             by_letters[joined].append(f)
@@ -990,6 +990,14 @@ def _unique_id(entity: Entity, taken: set[str]) -> str:
             eid, n = f"{entity.id}-{hashlib.sha1(anchor.encode()).hexdigest()[:6]}-{n}", n + 1
     taken.add(eid)
     return eid
+
+
+def _ordered(forms: Iterable[Form]) -> list[Form]:
+    """Forms longest first, then alphabetically. Rules that union while they iterate see the roots
+    earlier unions made, so iterating a set (whose order follows PYTHONHASHSEED) made resolution
+    differ between two runs on the same data; longest first lets a long form's own merges happen
+    before a shorter one counts its candidates."""
+    return sorted(forms, key=lambda f: (-len(f), f))
 
 
 def _type_of(votes: Counter[str]) -> str:

@@ -46,10 +46,10 @@ def resolve_entities(db: Database, resolver: EntityResolver, force: bool = False
     if not force and db.get_state(RESOLVED) == signature:
         return False
     rows = db.conn.execute("SELECT rowid, article_id, start, end, text, label, roles, entity_id FROM mentions"
-                           ).fetchall()
+                           " ORDER BY rowid").fetchall()
     mentions = [_raw_mention(r) for r in rows]
     margin_rows = db.conn.execute("SELECT rowid, article_id, start, end, text, label, roles, entity_id"
-                                  " FROM margin_mentions").fetchall()
+                                  " FROM margin_mentions ORDER BY rowid").fetchall()
     margin = [_raw_mention(r) for r in margin_rows]
     resolver.fit(mentions, events, margin=margin)
     resolver.entities_ = apply_corrections(resolver.entities_, mentions, fixes)
