@@ -195,7 +195,7 @@ def compare_values(by_outlet: dict[str, set[tuple[str, str, float]]],
     per_key: dict[tuple[str, str], dict[str, float]] = {}
     for outlet, values in by_outlet.items():
         grouped: dict[tuple[str, str], set[float]] = {}
-        for kind, unit, value in values:
+        for kind, unit, value in sorted(values):     # a set: its order (and so the lists') follows the hash seed
             if unit.split(" ")[0] in _ADDRESS_UNITS:
                 continue
             grouped.setdefault((kind, unit), set()).add(value)
