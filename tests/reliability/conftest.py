@@ -30,12 +30,18 @@ def cli_cmd(*args: str) -> list[str]:
 
 
 def run_cli(*args: str, timeout: float = 300, preexec_fn: Callable[[], None] | None = None,
-            user: int | None = None, env: dict[str, str] | None = None, cwd: str | None = None
+            bound_by_modes: bool = False, env: dict[str, str] | None = None, cwd: str | None = None
             ) -> subprocess.CompletedProcess[str]:
-    """Run ``storyline ARGS`` in a subprocess (optionally as another user id through setpriv)."""
+    """Run ``storyline ARGS`` in a subprocess.
+
+    ``bound_by_modes``: as root, drop the capabilities that let root ignore
+    file modes (setpriv's bounding set), so a 0444 file is read-only to the
+    CLI while the checkout stays readable wherever it was cloned (a run as
+    ``nobody`` could not import a checkout under a private 0700 folder).
+    """
     cmd = cli_cmd(*args)
-    if user is not None:
-        cmd = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", "--"] + cmd
+    if bound_by_modes and os.geteuid() == 0:
+        cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] + cmd
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env or cli_env(),
                           preexec_fn=preexec_fn, cwd=cwd)
 

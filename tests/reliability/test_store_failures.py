@@ -11,10 +11,9 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import tempfile
 import time
 from pathlib import Path
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -81,41 +80,25 @@ def test_disk_full_during_build(tmp_path: Path) -> None:
     assert count(db, "dedupe_signatures") == n
 
 
-@pytest.fixture()
-def shared_dir() -> Iterator[Path]:
-    """A folder another user can enter (pytest's tmp_path is private to root)."""
-    path = Path(tempfile.mkdtemp(prefix="storyline-ro-"))
-    path.chmod(0o755)
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def test_read_only_database(shared_dir: Path) -> None:
-    """Item 4: a DB file this user cannot write. As root (whom chmod does not stop) the CLI runs as
-    ``nobody`` through setpriv; the file is root's and 0644. Reading it still works."""
-    db = shared_dir / "ro.db"
+def test_read_only_database(tmp_path: Path) -> None:
+    """Item 4: a DB file this user cannot write (mode 0444). As root the CLI runs without the
+    capabilities that override file modes (setpriv), so the mode binds it. Reading it still works."""
+    db = tmp_path / "ro.db"
     assert run_cli("-q", "--db", str(db), "ingest", str(Path(__file__).parents[2] / "examples" / "seeds")
                    ).returncode == 0
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    for leftover in (shared_dir / "ro.db-wal", shared_dir / "ro.db-shm"):
+    for leftover in (tmp_path / "ro.db-wal", tmp_path / "ro.db-shm"):
         leftover.unlink(missing_ok=True)
-    db.chmod(0o644)
-    user = None
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("running as root without setpriv: cannot make a file read-only for the CLI")
-        user = 65534                             # nobody
-    else:
-        db.chmod(0o444)
-    corpus = write_corpus(shared_dir / "more.jsonl", 3)
-    corpus.chmod(0o644)
-    result = run_cli("-q", "--db", str(db), "ingest", str(corpus), user=user)
+    db.chmod(0o444)
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.fail("running as root without setpriv (util-linux): cannot make a file read-only for the CLI")
+    corpus = write_corpus(tmp_path / "more.jsonl", 3)
+    result = run_cli("-q", "--db", str(db), "ingest", str(corpus), bound_by_modes=True)
     assert_one_line_error(result, str(db), "read-only")
     assert integrity(db) == "ok" and count(db) == 5
+    assert run_cli("-q", "--db", str(db), "stats", bound_by_modes=True).returncode == 0, "reading still works"
 
 
 def test_uncreatable_db_folder(tmp_path: Path) -> None:
