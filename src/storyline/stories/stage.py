@@ -4,12 +4,14 @@
 Events are taken in publication order (earliest article date, then the seq
 that opened them). An event already in a story adds its new articles to
 that story's profile; a new event opens a story of its own. Profiles, the
-candidate index, ``stories`` rows, ``events.story_id`` and
-``articles.story_id`` of a chunk are written in one transaction. Then
+candidate index, ``events.story_id`` and ``articles.story_id`` of a chunk
+are written in one transaction. Then
 :func:`~storyline.stories.merge.merge_stories` merges, best pair first,
 every story this build touched with the stories it is as close to as to
-itself, in one transaction of its own; touched stories stay marked until it
-commits, so a killed build resumes exactly where it stopped.
+itself, and writes the ``stories`` row of each (once: a row read all of its
+story's events, so writing it at every join cost the square of a large
+story's size), in one transaction of its own; touched stories stay marked
+until it commits, so a killed build resumes exactly where it stopped.
 
 Document frequencies for IDF are counted over every stored article (copies
 once) at the start of each build, before any linking, so one build over a
@@ -32,7 +34,7 @@ from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
 from .merge import (EMPTY, Corpus, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
-                    sparse_dot, top_entities, write_story_row)
+                    sparse_dot, top_entities)
 
 CHUNK_EVENTS = 200
 RELINK_GROWTH = 1.25     # re-link every story once the corpus has grown by a quarter since the last full link
@@ -224,8 +226,7 @@ def link_event(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, c
     _add_to_profile(conn, linker, story_id, total, n, names)
     conn.execute("UPDATE events SET story_id = ? WHERE id = ?", (story_id, event_id))
     conn.executemany("UPDATE articles SET story_id = ? WHERE id = ?", [(story_id, r["id"]) for r in rows])
-    write_story_row(conn, story_id)
-    return opened
+    return opened      # the story's row is written once, by the merge pass, for every story a build touched
 
 
 def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: int,
