@@ -57,7 +57,7 @@ class StoryLinker:
     grid, the best mean over News Story Chains, newsdev, WikiRef220,
     Timeline17 and gva, the stories stage re-run on each corpus's events as
     the event stage builds them (``benchmarks/stories_cv.py``; BENCHMARKS.md,
-    "Stories: relative closeness", with the leave-one-corpus-out figures).
+    "Stories, fifth session", with the leave-one-corpus-out figures).
     ``article_terms`` caps each article's terms (its heaviest only);
     ``profile_terms`` caps a story's summed vector; ``index_terms``/``query_terms``
     size the candidate index, ``max_postings`` bounds how many stories one
@@ -67,8 +67,8 @@ class StoryLinker:
     heaviest: a large topic's heaviest terms are its generic ones ("oil",
     "spill"), which a one-article story carries but not among its own top 30
     (its rare names weigh more), so a query of 30 missed the topic it
-    belongs to (Timeline17: 0.826 with 200, 0.778 with 30, 0.827 scoring
-    every story).
+    belongs to (Timeline17 at closeness 0.6: 0.826 with 200, 0.778 with 30,
+    0.827 scoring every story).
     """
 
     def __init__(self, closeness: float = 0.65, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
