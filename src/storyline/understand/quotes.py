@@ -633,7 +633,7 @@ def with_repeats(text: str, mentions: Sequence[SpeakerMention]) -> list[SpeakerM
 
 
 def whole_word_hits(text: str, form: str) -> Iterator[tuple[int, int]]:
-    """Spans of ``form`` in ``text`` with no word character or hyphen either side, left to right and
+    r"""Spans of ``form`` in ``text`` with no word character or hyphen either side, left to right and
     not overlapping: what ``re.finditer(r"(?<![\w-])FORM(?![\w-])")`` finds, by ``str.find``. The
     look-behind kept the regex from skipping ahead to the form's first letter, so it tried every
     position (8% of quote attribution on gva); ``\w`` is ``str.isalnum()`` or "_" (checked over all
