@@ -222,10 +222,10 @@ def load_parser() -> Any | None:
         import spacy
     except ImportError:
         return None
-    from .nlp import DEFAULT_MODEL
+    from .nlp import DEFAULT_MODEL, use_numpy_gemm
 
     try:
-        return spacy.load(DEFAULT_MODEL, exclude=["ner"])
+        return use_numpy_gemm(spacy.load(DEFAULT_MODEL, exclude=["ner"]))
     except OSError:
         pass
     try:
@@ -236,7 +236,7 @@ def load_parser() -> Any | None:
 
     root = Path(package.__file__).parent
     paths = [p for p in root.iterdir() if p.is_dir() and (p / "config.cfg").exists()]
-    return spacy.load(paths[0], exclude=["ner"]) if paths else None
+    return use_numpy_gemm(spacy.load(paths[0], exclude=["ner"])) if paths else None
 
 
 class SyntaxAttributor:
