@@ -36,6 +36,10 @@ _NON_WORD = re.compile(r"\W+")
 AUTO_PROCESS_MIN = 200  # new articles from which a second NER process pays for its start-up
 # Articles annotated ahead of the writer: bounds the rows a build holds while the events stage runs.
 AHEAD_ARTICLES = 4_096
+# Texts per nlp.pipe batch: on numpy's gemm, 8-32 took 11.0-11.7 CPU-s for 400 gva articles and 64
+# 12.3-12.4, 256 12.1-12.7 (same entities at every size; benchmarks/ner_batch.py)
+NER_BATCH = 16
+TASK_ARTICLES = 128     # articles per worker task: small tasks keep both workers busy, few transactions
 
 Article = tuple[int, str, str, str | None]                    # seq, id, text, raw text
 Sentence = tuple[int, int, str]                               # start, end, text
@@ -125,13 +129,13 @@ class Annotator:
     large corpus holds a bounded number of finished rows while no one writes them.
     """
 
-    def __init__(self, db: Database, model: str | None = None, batch_size: int = 64,
+    def __init__(self, db: Database, model: str | None = None, batch_size: int = NER_BATCH,
                  n_process: int | None = None, ahead: int = AHEAD_ARTICLES) -> None:
         self.db, self.model, self.batch_size = db, model, batch_size
         self.after = int(db.get_state(WATERMARK, 0) or 0)
         self.total = int(db.scalar("SELECT count(*) FROM articles WHERE seq > ?", (self.after,)))
         self.n_process = auto_processes(self.total) if n_process is None else max(1, int(n_process))
-        self.size = max(batch_size * 2, 16)          # articles per worker task: small tasks keep both busy
+        self.size = max(batch_size * 2, TASK_ARTICLES)      # articles per worker task and per transaction
         self.ahead = max(ahead // self.size, 2 * self.n_process)
         self.pool: ProcessPoolExecutor | None = None
         self.pending: deque[tuple[int, int, Future[list[Annotated]]]] = deque()   # (last seq, n, rows)
@@ -226,7 +230,7 @@ def _write_annotations(db: Database, rows: list[Annotated], seq: int) -> None:
         db.set_state(WATERMARK, seq)
 
 
-def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = 64,
+def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = NER_BATCH,
                  n_process: int | None = None, started: Annotator | None = None) -> int:
     """NER mentions and sentence spans for articles past the watermark, one transaction per batch.
 
