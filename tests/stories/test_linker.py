@@ -197,3 +197,26 @@ def test_the_background_is_the_mean_cosine_across_stories(tmp_path: Path) -> Non
     assert corpus.n == sum(sizes) == 9
     assert corpus.between_stories(db.conn) == pytest.approx(across / pairs, rel=1e-4)
     assert corpus.between_stories(db.conn) > 0.0
+
+
+def test_name_weight_scales_the_named_phrases_of_an_article_vector() -> None:
+    """``name_weight`` multiplies the named-phrase columns before the unit norm; other words keep their ratios."""
+    import numpy as np
+
+    from storyline.events.features import ArticleFeaturizer
+    from storyline.stories.stage import TermCache, article_sum
+
+    featurizer, cache = ArticleFeaturizer(), TermCache()
+    row = {"id": "a", "title": "Port strike", "text": SUBJECTS["strike"][0], "duplicate_of": None}
+    idf = np.ones(featurizer.n_features, dtype=np.float32)
+    cols, _, names, named = cache.entry(featurizer, row)
+    assert "Port of Oakland" in names and 0 < named.sum() < len(cols)
+    plain, _ = article_sum(StoryLinker(), featurizer, cache, idf, [row])
+    heavy, _ = article_sum(StoryLinker(name_weight=3.0), featurizer, cache, idf, [row])
+    mask = np.isin(plain[0], cols[named])
+    share = lambda v: float(np.square(v[1][mask]).sum())      # noqa: E731 - squared weight on names (unit vectors)
+    assert share(heavy) > share(plain)
+    words = ~mask
+    assert np.allclose(heavy[1][words] / heavy[1][words][0], plain[1][words] / plain[1][words][0])
+    with pytest.raises(ConfigError, match="name_weight"):
+        StoryLinker(name_weight=0.0)

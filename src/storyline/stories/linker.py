@@ -72,7 +72,7 @@ class StoryLinker:
     """
 
     def __init__(self, closeness: float = 0.65, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
-                 lift: float = 1.25,
+                 lift: float = 1.25, name_weight: float = 1.0,
                  article_terms: int = 1000, profile_terms: int = 4000, index_terms: int = 30,
                  query_terms: int = 200, max_postings: int = 200, max_candidates: int = 50) -> None:
         self.closeness = closeness
@@ -80,6 +80,7 @@ class StoryLinker:
         self.prior = prior
         self.join = join
         self.lift = lift
+        self.name_weight = name_weight
         self.article_terms = article_terms
         self.profile_terms = profile_terms
         self.index_terms = index_terms
@@ -96,6 +97,8 @@ class StoryLinker:
                 raise ConfigError(f"[stories] {name} must be in (0, 1], got {value}")
         if self.lift < 0.0:
             raise ConfigError(f"[stories] lift must be >= 0, got {self.lift}")
+        if self.name_weight <= 0.0:
+            raise ConfigError(f"[stories] name_weight must be > 0, got {self.name_weight}")
         for name in ("article_terms", "profile_terms", "index_terms", "query_terms", "max_postings",
                      "max_candidates"):
             if int(getattr(self, name)) < 1:

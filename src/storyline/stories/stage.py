@@ -40,6 +40,7 @@ CHUNK_EVENTS = 200
 RELINK_GROWTH = 1.25     # re-link every story once the corpus has grown by a quarter since the last full link
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 DF_BATCH = 1000
+Entry = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]   # columns, tf, names, named-phrase mask
 
 
 def story_id_for(event_id: str) -> str:
@@ -137,29 +138,33 @@ class TermCache:
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
-        self._rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        self._rows: dict[str, Entry] = {}
 
-    def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def _compute(self, featurizer: Any, row: sqlite3.Row) -> Entry:
         from ..events.features import term_column
 
         counts = featurizer.term_counts(row["text"], row["title"])
         buckets: dict[int, float] = {}
+        named: set[int] = set()
         for term, count in counts.items():
             col = term_column(term, featurizer.n_features)
             buckets[col] = buckets.get(col, 0.0) + count
+            if term.startswith("n:"):
+                named.add(col)
         cols = np.array(sorted(buckets), dtype=np.int32)
         raw = np.array([buckets[c] for c in cols.tolist()], dtype=np.float64)
         tf = np.where(raw >= 1, 1.0 + np.log(np.maximum(raw, 1e-12)), raw).astype(np.float32)
         surfaces = _surfaces((row["title"] or "") + "\n" + row["text"])
         names = sorted({_POSSESSIVE_RE.sub("", surfaces.get(t[2:], t[2:])) for t in counts if t.startswith("n:")})
-        return cols, tf, names
+        return cols, tf, names, np.isin(cols, np.fromiter(named, dtype=np.int32, count=len(named)))
 
     def get(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray]:
         """Hashed columns and their sublinear term frequencies."""
-        cols, tf, _ = self.entry(featurizer, row)
+        cols, tf, _, _ = self.entry(featurizer, row)
         return cols, tf
 
-    def entry(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def entry(self, featurizer: Any, row: sqlite3.Row) -> Entry:
+        """Columns, sublinear term frequencies, names as written, and which columns are named phrases."""
         found = self._rows.get(row["id"])
         if found is None:
             found = self._compute(featurizer, row)
@@ -257,12 +262,17 @@ def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: 
 
 def article_sum(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.ndarray,
                 rows: list[sqlite3.Row]) -> tuple[Vector, int]:
-    """Sum of the articles' unit vectors (IDF-weighted heaviest terms; copies count once) and their number."""
+    """Sum of the articles' unit vectors (IDF-weighted heaviest terms; copies count once) and their number.
+
+    Named phrases weigh ``name_weight`` times their IDF weight (:class:`StoryLinker`).
+    """
     originals = [r for r in rows if r["duplicate_of"] is None] or list(rows)
     parts_cols, parts_vals = [], []
     for r in originals:
-        cols, tf = cache.get(featurizer, r)
+        cols, tf, _, named = cache.entry(featurizer, r)
         weighted = tf.astype(np.float64) * idf[cols]
+        if linker.name_weight != 1.0:
+            weighted[named] *= linker.name_weight
         kept = heaviest(weighted, cols, linker.article_terms)
         norm = float(np.sqrt(np.dot(weighted[kept], weighted[kept]))) or 1.0
         parts_cols.append(cols[kept].astype(np.int64))
