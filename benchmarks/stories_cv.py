@@ -147,6 +147,7 @@ def load_results(path: Path) -> dict[tuple[tuple[str, float], ...], dict[str, fl
     if path.exists():
         for line in path.open():
             record = json.loads(line)
+            record["config"].setdefault("tail_articles", 0.0)     # scored before that axis existed: no tail pass
             found[tuple(sorted(record["config"].items()))] = record["scores"]
     return found
 

@@ -72,7 +72,7 @@ class StoryLinker:
     """
 
     def __init__(self, closeness: float = 0.65, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
-                 lift: float = 1.25, name_weight: float = 1.0,
+                 lift: float = 1.25, name_weight: float = 1.0, tail_articles: int = 0, host_articles: int = 10,
                  article_terms: int = 1000, profile_terms: int = 4000, index_terms: int = 30,
                  query_terms: int = 200, max_postings: int = 200, max_candidates: int = 50) -> None:
         self.closeness = closeness
@@ -81,6 +81,8 @@ class StoryLinker:
         self.join = join
         self.lift = lift
         self.name_weight = name_weight
+        self.tail_articles = tail_articles
+        self.host_articles = host_articles
         self.article_terms = article_terms
         self.profile_terms = profile_terms
         self.index_terms = index_terms
@@ -99,7 +101,9 @@ class StoryLinker:
             raise ConfigError(f"[stories] lift must be >= 0, got {self.lift}")
         if self.name_weight <= 0.0:
             raise ConfigError(f"[stories] name_weight must be > 0, got {self.name_weight}")
-        for name in ("article_terms", "profile_terms", "index_terms", "query_terms", "max_postings",
+        if int(self.tail_articles) < 0:
+            raise ConfigError(f"[stories] tail_articles must be >= 0, got {self.tail_articles}")
+        for name in ("host_articles", "article_terms", "profile_terms", "index_terms", "query_terms", "max_postings",
                      "max_candidates"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"[stories] {name} must be >= 1, got {getattr(self, name)}")

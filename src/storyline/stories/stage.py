@@ -33,8 +33,8 @@ from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
-from .merge import (EMPTY, Corpus, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
-                    sparse_dot, top_entities)
+from .merge import (EMPTY, Corpus, Profile, Vector, add, decode, distinct_cores, encode, heaviest, index_story,
+                    merge_stories, sparse_dot, top_entities)
 
 CHUNK_EVENTS = 200
 RELINK_GROWTH = 1.25     # re-link every story once the corpus has grown by a quarter since the last full link
@@ -70,7 +70,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
             counts["events"] += len(chunk)
             advance(len(chunk))
     with db.transaction() as conn:
-        counts["merged"] = merge_stories(conn, linker, corpus.between_stories(conn))
+        weakest = lambda story: weakest_member(conn, linker, featurizer, cache, idf, story)  # noqa: E731
+        counts["merged"] = merge_stories(conn, linker, corpus.between_stories(conn), weakest)
     counts["stories"] = db.scalar("SELECT count(*) FROM stories")
     return counts
 
@@ -278,6 +279,18 @@ def article_sum(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.
         parts_cols.append(cols[kept].astype(np.int64))
         parts_vals.append(weighted[kept] / norm)
     return add((np.concatenate(parts_cols), np.concatenate(parts_vals)), EMPTY, None), len(originals)
+
+
+def weakest_member(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, cache: TermCache,
+                   idf: np.ndarray, story: Profile) -> float:
+    """The lowest mean cosine of one of a story's articles to the others (copies once; its own vector left out)."""
+    rows = conn.execute("SELECT id, title, text, duplicate_of FROM articles "
+                        "WHERE story_id = ? AND duplicate_of IS NULL", (story.story_id,)).fetchall()
+    if story.n < 2 or not rows:
+        return float("inf")
+    total = (story.cols, story.vals)
+    return min((sparse_dot(article_sum(linker, featurizer, cache, idf, [r])[0], total) - 1.0) / (story.n - 1)
+               for r in rows)
 
 
 def _add_to_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, total: Vector, n: int,
