@@ -8,9 +8,11 @@ candidate index, ``events.story_id`` and ``articles.story_id`` of a chunk
 are written in one transaction. Then
 :func:`~storyline.stories.merge.merge_stories` merges, best pair first,
 every story this build touched with the stories it is as close to as to
-itself, and writes the ``stories`` row of each (once: a row read all of its
-story's events, so writing it at every join cost the square of a large
-story's size), in one transaction of its own; touched stories stay marked
+itself, puts each small story it leaves into the large one it is no
+weaker a member of (:func:`~storyline.stories.merge.attach_small_stories`),
+and writes the ``stories`` row of each (once: a row read all of its story's
+events, so writing it at every join cost the square of a large story's
+size), in one transaction of its own; touched stories stay marked
 until it commits, so a killed build resumes exactly where it stopped.
 
 Document frequencies for IDF are counted over every stored article (copies
