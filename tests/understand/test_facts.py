@@ -137,3 +137,26 @@ def test_addresses_calibres_and_thousands_are_no_figures_to_disagree_on() -> Non
     assert extract_values("She was held on $310,000 bail.", D) == {("money", "", 310000.0)}
     assert extract_values("He was held on a $2-million bond.", D) == {("money", "", 2e6)}
     assert not any(v[0] == "count" for v in extract_values("a .44 caliber revolver", D))
+
+
+def test_values_found_where_a_pattern_matches_inside_a_word_or_in_capitals() -> None:
+    # the pre-checks that skip patterns must not skip these: "one per cent" inside "someone", capitals,
+    # "a dozen", a non-ASCII digit
+    assert extract_values("someone per cent of it", D) == {("percent", "", 1.0)}
+    assert extract_values("SIX people were shot", D) == {("count", "people shot", 6.0)}
+    assert extract_values("a dozen men were arrested", D) == {("count", "men arrested", 12.0)}
+    assert extract_values("\u0663 people killed", D) == {("count", "people killed", 3.0)}
+    assert extract_values("Police said the man fled on foot.", D) == set()
+
+
+def test_pair_matrices_equal_the_pairwise_functions() -> None:
+    from storyline.understand.facts import jaccard, jaccard_matrix, same_days_matrix
+    from storyline.understand.values import day_spans, same_days
+
+    texts = ["The boat arrived on Tuesday with 40 people.", "It arrived Tuesday.", "Due next week, they said.",
+             "No day here at all.", "", "Forty people arrived yesterday on the boat."]
+    words = [set(t.lower().split()) for t in texts]
+    expected = np.array([[jaccard(a, b) for b in words] for a in words])
+    assert np.array_equal(jaccard_matrix(words), expected)
+    days = [day_spans(t, D) for t in texts]
+    assert np.array_equal(same_days_matrix(days), np.array([[same_days(a, b) for b in days] for a in days]))

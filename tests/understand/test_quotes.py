@@ -145,3 +145,14 @@ def test_a_place_used_name_is_no_antecedent_and_a_dateline_does_not_speak() -> N
     text = ('Joko Widodo appeared in a video filmed in the Sahel, in which he said the group was '
             '"making the region even greater on all continents".')
     assert _found(text, names) == [("making the region even greater on all continents", "joko widodo")]
+
+
+def test_whole_word_hits_equal_the_regex_they_replace() -> None:
+    import re
+
+    from storyline.understand.quotes import whole_word_hits
+
+    text = "Ba-Ba said Ba. BaBa and Ba_Ba, not Ba; “Ba Ba” Ba Ba Ba-"
+    for form in ("Ba", "Ba Ba", "BaBa", "said"):
+        expected = [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
+        assert list(whole_word_hits(text, form)) == expected

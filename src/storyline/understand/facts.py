@@ -72,6 +72,42 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _incidence(sets: Sequence[set[Any] | frozenset[Any]]) -> Any:
+    """A sparse 0/1 matrix, one row per set, one column per distinct member."""
+    from scipy.sparse import csr_matrix
+
+    index: dict[Any, int] = {}
+    cols = [index.setdefault(x, len(index)) for members in sets for x in members]
+    rows = np.repeat(np.arange(len(sets)), [len(members) for members in sets])
+    data = np.ones(len(cols), dtype=np.int64)
+    return csr_matrix((data, (rows, np.array(cols, dtype=np.int64))), shape=(len(sets), max(len(index), 1)))
+
+
+def jaccard_matrix(sets: Sequence[set[str]]) -> np.ndarray:
+    """:func:`jaccard` of every pair of sets at once (the same floats: integer counts, one division)."""
+    m = _incidence(sets)
+    inter = (m @ m.T).toarray()
+    sizes = np.array([len(x) for x in sets], dtype=np.int64)
+    union = sizes[:, None] + sizes[None, :] - inter
+    both = (sizes[:, None] > 0) & (sizes[None, :] > 0)
+    out: np.ndarray = np.divide(inter, union, out=np.zeros(inter.shape), where=both)
+    return out
+
+
+def _sharing(sets: Sequence[set[Any]]) -> np.ndarray:
+    """Which pairs of sets have a member in common."""
+    m = _incidence(sets)
+    return np.asarray((m @ m.T).toarray() > 0)
+
+
+def same_days_matrix(days: Sequence[frozenset[tuple[int, int]]]) -> np.ndarray:
+    """:func:`same_days` of every pair, computed once per pair of distinct day sets."""
+    kinds: dict[frozenset[tuple[int, int]], int] = {}
+    idx = np.array([kinds.setdefault(d, len(kinds)) for d in days], dtype=np.int64)
+    table = np.array([[same_days(a, b) for b in kinds] for a in kinds], dtype=bool).reshape(len(kinds), len(kinds))
+    return table[np.ix_(idx, idx)]
+
+
 # The link threshold on the combined score for each encoder, fitted on 192 hand-labelled sentence pairs
 # of gva and newsdev (benchmarks/facts_threshold.py, tests/understand/FACTS_LABELLING.md): fitted on
 # either corpus, the same value within 0.01 maximises F1 on the other. The static model's cosines run
@@ -131,26 +167,22 @@ class FactAligner:
 
             vectors = get_encoder(self.model).encode([s.text for s in sentences])
         scores = vectors @ vectors.T
-        anchored = np.zeros(scores.shape, dtype=bool)
-        words = [content_words(s.text) for s in sentences]
+        n = len(sentences)
+        pairs = ~np.eye(n, dtype=bool)
+        if self.match_days:
+            # "arrived on Tuesday" and "due next week" (or no day at all) are not one fact
+            same = same_days_matrix([day_spans(s.text, s.published) for s in sentences])
+            scores[pairs & ~same] = -1.0
+            pairs &= same
         # the bonus asks whether two sentences state one value of one thing: "13 people dead" and "13 people"
         # share it (what happened to them only decides whether two counts disagree, in compare_values)
         values = [{(k, u.split(" ")[0], v) for k, u, v in sentence_values(s.text, s.published)} for s in sentences]
-        days = [day_spans(s.text, s.published) for s in sentences]
-        n = len(sentences)
-        for i in range(n):
-            for j in range(i + 1, n):
-                if self.match_days and not same_days(days[i], days[j]):
-                    # "arrived on Tuesday" and "due next week" (or no day at all) are not one fact
-                    scores[i, j] = scores[j, i] = -1.0
-                    continue
-                extra = self.lexical_weight * jaccard(words[i], words[j])
-                shared = values[i] & values[j]
-                if shared:
-                    extra += self.value_bonus
-                    anchored[i, j] = anchored[j, i] = any(v[0] in _ANCHOR_KINDS for v in shared)
-                scores[i, j] += extra
-                scores[j, i] += extra
+        shared = _sharing(values)
+        extra = self.lexical_weight * jaccard_matrix([content_words(s.text) for s in sentences])
+        extra = np.where(shared, extra + self.value_bonus, extra)
+        # float32 + float32, as a float32 score plus a Python float adds under numpy's promotion rules
+        scores[pairs] += extra[pairs].astype(scores.dtype)
+        anchored = pairs & _sharing([{v for v in vs if v[0] in _ANCHOR_KINDS} for vs in values])
         return scores, anchored
 
     def align(self, event_id: str, sentences: Sequence[EventSentence],

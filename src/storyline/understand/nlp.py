@@ -26,12 +26,44 @@ def load_nlp(model: str | None = None) -> Any:
         raise DependencyError("entities need spaCy: pip install 'storyline[nlp]'") from exc
     name = model or DEFAULT_MODEL
     try:
-        return drop_idle_components(spacy.load(name, exclude=EXCLUDE))
+        return use_numpy_gemm(drop_idle_components(spacy.load(name, exclude=EXCLUDE)))
     except OSError as exc:
         if name != DEFAULT_MODEL:
             raise DependencyError(f"cannot load spaCy model {name!r}: "
                                   "give an installed package name or a path") from exc
-    return drop_idle_components(_load_bundled(spacy))
+    return use_numpy_gemm(drop_idle_components(_load_bundled(spacy)))
+
+
+def use_numpy_gemm(nlp: Any) -> Any:
+    """Run the pipeline's matrix products in numpy's BLAS on one thread instead of thinc's bundled BLIS.
+
+    The BLIS wheel (blis 1.3.4) runs its generic reference kernel on x86-64
+    (``BLIS_ARCH_DEBUG=1`` prints "selecting sub-configuration 'generic'"):
+    an 8000x288 by 288x288 product takes 39 ms there and 14 ms in numpy's
+    OpenBLAS. On one BLAS thread per process (a build runs NER in two
+    processes on two cores; more threads only spin): NER -27% and the quote
+    parser -33% CPU on 600 gva articles, the same entities and parses
+    (``python benchmarks/spacy_gemm.py 600``). Layers on another backend (a
+    GPU) are left as they are.
+    """
+    from thinc.api import NumpyOps
+
+    one_blas_thread()
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.components:
+        model: Any = getattr(component, "model", None)
+        for node in model.walk() if model is not None else ():
+            if type(node.ops) is NumpyOps:
+                node.ops = ops
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def one_blas_thread() -> None:
+    """Limit the BLAS libraries loaded in this process (numpy's OpenBLAS) to one thread, once."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def drop_idle_components(nlp: Any) -> Any:

@@ -28,6 +28,12 @@ NUMBER_WORDS = {
 _NUM = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted((k for k in NUMBER_WORDS if k not in ("a", "an")), key=len,
                                                   reverse=True)) + r")"
 _YEAR = r"((?:19|20)\d\d)"
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+# the words _NUM can match ("a dozen" needs "dozen"): a sentence with none of them and no digit counts nothing
+_NUMBER_WORD_SET = frozenset(w for k in NUMBER_WORDS for w in k.split() if w not in ("a", "an"))
+# characters other than A-Z that re.IGNORECASE matches to a-z (found by trying every code point)
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 # "in nine years", "after a gap of nine years", "nine years ago", "for the first time in 9 years"
 _YEARS_AGO = re.compile(r"\b(?:in|after|of|for|over|within)\s+(?:a\s+gap\s+of\s+|the\s+last\s+|the\s+past\s+|nearly\s+|"
                         r"almost\s+|about\s+|more\s+than\s+|over\s+)?" + _NUM + r"\s+years?\b|\b" + _NUM +
@@ -87,24 +93,33 @@ def to_number(token: str) -> float | None:
 
 
 def extract_values(sentence: str, published: dt.date | None) -> set[tuple[str, str, float]]:
-    """(kind, unit, value) triples: years referred to, percentages, money, counts of things."""
+    """(kind, unit, value) triples: years referred to, percentages, money, counts of things.
+
+    Each pattern runs only on a sentence holding what it cannot match without
+    (a digit, a number word, "year", "cent" or "%"): most sentences hold none,
+    and the patterns' leading alternations cost a try at every character.
+    """
     out: set[tuple[str, str, float]] = set()
-    for m in _SINCE_YEAR.finditer(sentence):
+    digit = _DIGIT.search(sentence) is not None
+    folded = sentence.translate(_FOLD).lower()      # the letters IGNORECASE takes for a-z
+    for m in _SINCE_YEAR.finditer(sentence) if digit else ():
         out.add(("year", "", float(m.group(1))))
-    if published is not None:
+    if published is not None and "year" in folded:
         for m in _YEARS_AGO.finditer(sentence):
             n = to_number(m.group(1) or m.group(2))
             if n is not None and 0 < n < 200:
                 out.add(("year", "", float(published.year - int(n))))
-    for m in _PERCENT.finditer(sentence):
+    for m in _PERCENT.finditer(sentence) if "%" in sentence or "cent" in folded else ():
         n = to_number(m.group(1))
         if n is not None:
             out.add(("percent", "", n))
-    for m in _MONEY.finditer(sentence):
+    for m in _MONEY.finditer(sentence) if digit else ():
         n = to_number(m.group(1))
         if n is not None:
             out.add(("money", "", n * _SCALE.get((m.group(2) or "").lower(), 1.0)))
-    for m in _COUNT.finditer(sentence):
+    # a count starts at a word boundary with a digit or a whole number word ("one-day": "one")
+    counts = digit or not _NUMBER_WORD_SET.isdisjoint(_LETTERS.findall(folded))
+    for m in _COUNT.finditer(sentence) if counts else ():
         if not m.group(1)[0].isdigit() and m.group(1)[0].isupper() and m.start() > 0:
             continue          # "Four Seasons", "One Direction": a capitalised number word inside a sentence is a name
         unit = m.group(2).lower()
