@@ -10,7 +10,18 @@ held out the configuration with the best mean on the others and its
 held-out score. The default in :class:`storyline.stories.StoryLinker` is
 the configuration with the best mean over all of them.
 
-    python benchmarks/stories_cv.py [--work /tmp/stories_cv]
+    python benchmarks/stories_cv.py [--work /tmp/stories_cv] [--grid name_weight=1,2] [--shard 1/2]
+        [--gen bench-output/n10000]
+
+``--grid KEY=V1,V2`` replaces one axis of the grid (any ``[stories]`` key).
+Every scored point is appended to ``--work``/results.jsonl and skipped when
+met again, so an interrupted grid resumes and ``--shard K/N`` (points K, K+N,
+... of the grid) splits one grid over processes; the table and the
+leave-one-corpus-out picks are printed from every point the grid holds.
+``--gen`` adds a generated corpus (a ``benchmarks/run.py`` output folder
+built through events: its ``storyline-local.db`` and ``gold.jsonl``) as a
+column of its own, outside the mean: one generator's template stories
+must not choose the settings for real coverage.
 """
 from __future__ import annotations
 
@@ -31,7 +42,8 @@ from storyline.stories import stage as stories_stage
 
 CORPORA = ("nsc", "newsdev", "wikiref", "t17", "gva")
 TERM_CACHES: dict[str, stories_stage.TermCache] = {}
-GRID = {"join": (0.15, 0.175, 0.2), "closeness": (0.55, 0.6, 0.65), "prior": (0.2,), "lift": (1.25, 1.5, 2.0)}
+GRID: dict[str, tuple[float, ...]] = {"join": (0.15, 0.175, 0.2), "closeness": (0.55, 0.6, 0.65), "prior": (0.2,),
+                                      "lift": (1.25, 1.5, 2.0), "name_weight": (1.0,)}
 
 
 def corpus(name: str, work: Path) -> tuple[list[str], dict]:
@@ -90,37 +102,107 @@ def score_stories(name: str, db: Path, gold: dict, config: dict[str, float], wor
         stories_stage.TermCache = original  # type: ignore[misc]
         del os.environ["STORYLINE_CONFIG"]
         copy.unlink()
+    if name == "gen":
+        return b_cubed({k: pred[k] for k in gold if pred.get(k)}, {k: v for k, v in gold.items() if pred.get(k)})
     if name == "nsc":
         return pairwise(pred, {frozenset(p) for p in gold["pairs"]}, gold["ids"])
     kept = {k: v for k, v in gold.items() if k in pred}
     return b_cubed({k: pred[k] for k in kept}, kept)
 
 
+def generated_events(folder: Path, work: Path) -> tuple[Path, dict]:
+    """A generated corpus already built through events: its DB with the stories cleared, and its gold."""
+    db, gold_file = work / "gen.db", work / "gen.gold.json"
+    if not db.exists() or not gold_file.exists():
+        shutil.copy(folder / "storyline-local.db", work / "gen.tmp.db")
+        sl = storyline.open(work / "gen.tmp.db")
+        with sl.db.transaction() as conn:
+            for table in ("stories", "story_profiles", "story_terms", "story_model"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("UPDATE articles SET story_id = NULL")
+            conn.execute("UPDATE events SET story_id = NULL")
+            conn.execute("DELETE FROM state WHERE key LIKE 'stories%'")
+        sl.close()
+        (work / "gen.tmp.db").rename(db)
+        gold = {}
+        for line in (folder / "gold.jsonl").open():
+            record = json.loads(line)
+            gold[record["id"]] = record["story"]
+        gold_file.write_text(json.dumps(gold))
+    return db, json.loads(gold_file.read_text())
+
+
+def parse_grid(items: list[str]) -> dict[str, tuple[float, ...]]:
+    """The default grid with the axes given as ``KEY=V1,V2`` replaced (or added)."""
+    grid = dict(GRID)
+    for item in items:
+        key, _, values = item.partition("=")
+        grid[key.strip()] = tuple(float(v) for v in values.split(","))
+    return grid
+
+
+def load_results(path: Path) -> dict[tuple[tuple[str, float], ...], dict[str, float]]:
+    """Every point scored so far (by its full configuration)."""
+    found: dict[tuple[tuple[str, float], ...], dict[str, float]] = {}
+    if path.exists():
+        for line in path.open():
+            record = json.loads(line)
+            record["config"].setdefault("tail_articles", 0.0)     # scored before that axis existed: no tail pass
+            found[tuple(sorted(record["config"].items()))] = record["scores"]
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/stories_cv"))
+    parser.add_argument("--grid", action="append", default=[], help="KEY=V1,V2: one axis of the grid")
+    parser.add_argument("--shard", default="1/1", help="K/N: score points K, K+N, ... of the grid")
+    parser.add_argument("--gen", type=Path, default=None, help="a benchmarks/run.py output folder built through events")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    grid = parse_grid(args.grid)
+    shard, shards = (int(x) for x in args.shard.split("/"))
     dbs = {name: built_events(name, args.work) for name in CORPORA + ("seeds",)}
-    configs = [dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())]
-    scores: dict[tuple[float, ...], dict[str, float]] = {}
-    print("| " + " | ".join(GRID) + " | " + " | ".join(CORPORA) + " | mean | seeds |")
-    print("|---" * (len(GRID) + len(CORPORA) + 2) + "|")
-    for config in configs:
-        row = {name: score_stories(name, *dbs[name], config, args.work).f1 for name in CORPORA + ("seeds",)}
-        key = tuple(config.values())
-        scores[key] = row
+    if args.gen is not None:
+        dbs["gen"] = generated_events(args.gen, args.work)
+    configs = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    results_path = args.work / "results.jsonl"
+    done = load_results(results_path)
+    for i, config in enumerate(configs):
+        key = tuple(sorted(config.items()))
+        if i % shards != shard - 1 or (key in done and all(n in done[key] for n in dbs)):
+            continue
+        row = {name: score_stories(name, *dbs[name], config, args.work).f1 for name in dbs}
+        with results_path.open("a") as f:
+            f.write(json.dumps({"config": config, "scores": row}) + "\n")
+        print(f"# {config}: " + " ".join(f"{n} {v:.3f}" for n, v in row.items()), flush=True)
+    report(grid, configs, load_results(results_path), extra=[n for n in ("seeds", "gen") if n in dbs])
+    return 0
+
+
+def report(grid: dict[str, tuple[float, ...]], configs: list[dict[str, float]],
+           results: dict[tuple[tuple[str, float], ...], dict[str, float]], extra: list[str]) -> None:
+    """The grid as a table, the leave-one-corpus-out picks and the best mean over every corpus."""
+    scores = {tuple(c.values()): results[tuple(sorted(c.items()))] for c in configs
+              if tuple(sorted(c.items())) in results}
+    print("| " + " | ".join(grid) + " | " + " | ".join(CORPORA) + " | mean | " + " | ".join(extra) + " |")
+    print("|---" * (len(grid) + len(CORPORA) + 1 + len(extra)) + "|")
+    for key, row in scores.items():
         mean = sum(row[n] for n in CORPORA) / len(CORPORA)
         print(f"| {' | '.join(str(v) for v in key)} | " + " | ".join(f"{row[n]:.3f}" for n in CORPORA)
-              + f" | {mean:.3f} | {row['seeds']:.3f} |", flush=True)
+              + f" | {mean:.3f} | " + " | ".join(f"{row.get(n, float('nan')):.3f}" for n in extra) + " |")
+    if not scores:
+        return
     print("\nleave one corpus out (pick on the mean of the others):")
+    held_scores = []
     for held in CORPORA:
         others = [n for n in CORPORA if n != held]
         best = max(scores, key=lambda k: sum(scores[k][n] for n in others))     # ties: the first in grid order
-        print(f"  held out {held:8s} -> {'/'.join(GRID)} {best}: {scores[best][held]:.3f}")
+        held_scores.append(scores[best][held])
+        print(f"  held out {held:8s} -> {'/'.join(grid)} {best}: {scores[best][held]:.3f}")
+    print(f"held-out mean: {sum(held_scores) / len(held_scores):.3f}")
     overall = max(scores, key=lambda k: sum(scores[k][n] for n in CORPORA))
     print(f"best mean over all {len(CORPORA)}: {overall}")
-    return 0
 
 
 if __name__ == "__main__":

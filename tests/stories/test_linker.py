@@ -197,3 +197,71 @@ def test_the_background_is_the_mean_cosine_across_stories(tmp_path: Path) -> Non
     assert corpus.n == sum(sizes) == 9
     assert corpus.between_stories(db.conn) == pytest.approx(across / pairs, rel=1e-4)
     assert corpus.between_stories(db.conn) > 0.0
+
+
+def test_name_weight_scales_the_named_phrases_of_an_article_vector() -> None:
+    """``name_weight`` multiplies the named-phrase columns before the unit norm; other words keep their ratios."""
+    import numpy as np
+
+    from storyline.events.features import ArticleFeaturizer
+    from storyline.stories.stage import TermCache, article_sum
+
+    featurizer, cache = ArticleFeaturizer(), TermCache()
+    row = {"id": "a", "title": "Port strike", "text": SUBJECTS["strike"][0], "duplicate_of": None}
+    idf = np.ones(featurizer.n_features, dtype=np.float32)
+    cols, _, names, named = cache.entry(featurizer, row)
+    assert "Port of Oakland" in names and 0 < named.sum() < len(cols)
+    plain, _ = article_sum(StoryLinker(), featurizer, cache, idf, [row])
+    heavy, _ = article_sum(StoryLinker(name_weight=3.0), featurizer, cache, idf, [row])
+    mask = np.isin(plain[0], cols[named])
+    share = lambda v: float(np.square(v[1][mask]).sum())      # noqa: E731 - squared weight on names (unit vectors)
+    assert share(heavy) > share(plain)
+    words = ~mask
+    assert np.allclose(heavy[1][words] / heavy[1][words][0], plain[1][words] / plain[1][words][0])
+    with pytest.raises(ConfigError, match="name_weight"):
+        StoryLinker(name_weight=0.0)
+
+
+class _FakePool:
+    """The three things :func:`attach_small_stories` asks of the merge pass's pool."""
+
+    def __init__(self, linker: StoryLinker, profiles: list) -> None:
+        self.linker, self.profiles, self.merged = linker, {p.story_id: p for p in profiles}, []
+
+    def get(self, story_id: str):  # noqa: ANN201 - a Profile or None, as _Pool.get
+        return self.profiles.get(story_id)
+
+    def candidates(self, story):  # noqa: ANN001, ANN201
+        return [p for p in self.profiles.values() if p is not story]
+
+    def merge(self, a, b):  # noqa: ANN001, ANN201
+        self.merged.append((a.story_id, b.story_id))
+        return b
+
+
+def _profile(story_id: str, position: int, weights: dict[int, float], n: int):  # noqa: ANN202
+    from collections import Counter
+
+    import numpy as np
+
+    from storyline.stories.merge import Profile
+
+    cols = np.array(sorted(weights), dtype=np.int64)
+    return Profile(story_id, position, cols, np.array([weights[c] for c in cols.tolist()]), n, 0.0, Counter())
+
+
+def test_a_small_story_joins_the_host_it_is_no_weaker_a_member_of() -> None:
+    """Into the nearest host of >= host_articles when its link beats the host's weakest member; else it stays."""
+    from storyline.stories.merge import attach_small_stories
+
+    linker = StoryLinker(tail_articles=2, host_articles=10)
+    host = _profile("host", 1, {1: 4.0, 2: 4.0}, 20)          # link of a unit [1, 0] article: 4 / 20 = 0.2
+    other = _profile("other", 2, {3: 20.0}, 40)
+    tiny = _profile("tiny", 3, {1: 9.0}, 5)                     # too small to host, though nearest
+    near = _profile("near", 4, {1: 1.0}, 1)
+    far = _profile("far", 5, {2: 0.1, 9: 0.9}, 1)              # link 0.02 to the host
+    big = _profile("big", 6, {1: 3.0}, 3)                        # more than tail_articles: left to the rule
+    pool = _FakePool(linker, [host, other, tiny, near, far, big])
+    weakest = {"host": 0.1, "other": 0.3}
+    assert attach_small_stories(pool, ["near", "far", "big"], lambda p: weakest[p.story_id]) == 1  # type: ignore[arg-type]
+    assert pool.merged == [("near", "host")]

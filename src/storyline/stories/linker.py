@@ -53,11 +53,20 @@ class StoryLinker:
     which has no pairs to measure; ``lift`` how far above the corpus's
     background (the mean cosine of two of its articles in different
     stories, :meth:`~storyline.stories.merge.Corpus.between_stories`) a link
-    must be. ``join``, ``closeness``, ``prior`` and ``lift`` were chosen on a
-    grid, the best mean over News Story Chains, newsdev, WikiRef220,
-    Timeline17 and gva, the stories stage re-run on each corpus's events as
-    the event stage builds them (``benchmarks/stories_cv.py``; BENCHMARKS.md,
-    "Stories, fifth session", with the leave-one-corpus-out figures).
+    must be. ``name_weight`` multiplies the weight of named phrases in
+    each article's vector (names tell two chains of one kind apart; words
+    carry a months-long topic). ``tail_articles``: a story of at most this
+    many articles left by the merges goes into the nearest story of at
+    least ``host_articles`` when it is no weaker a member of it than that
+    story's weakest member (0 turns the pass off;
+    :func:`~storyline.stories.merge.attach_small_stories`). ``join``,
+    ``closeness``, ``prior``, ``lift``, ``name_weight`` and
+    ``tail_articles`` were chosen on a grid, the best mean over News Story
+    Chains, newsdev, WikiRef220, Timeline17 and gva, the stories stage
+    re-run on each corpus's events as the event stage builds them
+    (``benchmarks/stories_cv.py``; BENCHMARKS.md, "Stories, sixth session",
+    with the leave-one-corpus-out figures); ``host_articles`` (10) was set
+    beforehand, not fitted (a minimum over fewer members is noise).
     ``article_terms`` caps each article's terms (its heaviest only);
     ``profile_terms`` caps a story's summed vector; ``index_terms``/``query_terms``
     size the candidate index, ``max_postings`` bounds how many stories one
@@ -71,8 +80,8 @@ class StoryLinker:
     0.827 scoring every story).
     """
 
-    def __init__(self, closeness: float = 0.65, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
-                 lift: float = 1.25,
+    def __init__(self, closeness: float = 0.6, floor: float = 0.02, prior: float = 0.2, join: float = 0.175,
+                 lift: float = 1.25, name_weight: float = 1.5, tail_articles: int = 3, host_articles: int = 10,
                  article_terms: int = 1000, profile_terms: int = 4000, index_terms: int = 30,
                  query_terms: int = 200, max_postings: int = 200, max_candidates: int = 50) -> None:
         self.closeness = closeness
@@ -80,6 +89,9 @@ class StoryLinker:
         self.prior = prior
         self.join = join
         self.lift = lift
+        self.name_weight = name_weight
+        self.tail_articles = tail_articles
+        self.host_articles = host_articles
         self.article_terms = article_terms
         self.profile_terms = profile_terms
         self.index_terms = index_terms
@@ -96,7 +108,11 @@ class StoryLinker:
                 raise ConfigError(f"[stories] {name} must be in (0, 1], got {value}")
         if self.lift < 0.0:
             raise ConfigError(f"[stories] lift must be >= 0, got {self.lift}")
-        for name in ("article_terms", "profile_terms", "index_terms", "query_terms", "max_postings",
+        if self.name_weight <= 0.0:
+            raise ConfigError(f"[stories] name_weight must be > 0, got {self.name_weight}")
+        if int(self.tail_articles) < 0:
+            raise ConfigError(f"[stories] tail_articles must be >= 0, got {self.tail_articles}")
+        for name in ("host_articles", "article_terms", "profile_terms", "index_terms", "query_terms", "max_postings",
                      "max_candidates"):
             if int(getattr(self, name)) < 1:
                 raise ConfigError(f"[stories] {name} must be >= 1, got {getattr(self, name)}")

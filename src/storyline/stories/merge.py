@@ -21,7 +21,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,10 +50,14 @@ class Profile:
     alive: bool = field(default=True)
 
 
-def merge_stories(conn: sqlite3.Connection, linker: StoryLinker, background: float = 0.0) -> int:
+def merge_stories(conn: sqlite3.Connection, linker: StoryLinker, background: float = 0.0,
+                  weakest: Callable[[Profile], float] | None = None) -> int:
     """Merge every touched story with the stories it is one with; clear the marks; return merges made.
 
     ``background`` is the corpus's mean cosine of two articles in different stories (:class:`Corpus`).
+    ``weakest`` gives a story's weakest member link (its lowest article mean cosine to the rest);
+    with it, the small stories this pass leaves are put into the host they are no weaker a member
+    of (:func:`attach_small_stories`).
     """
     pool = _Pool(conn, linker, background)
     touched = [r[0] for r in conn.execute("SELECT story_id FROM story_profiles WHERE dirty = 1 ORDER BY position")]
@@ -72,11 +76,51 @@ def merge_stories(conn: sqlite3.Connection, linker: StoryLinker, background: flo
         survivor = pool.merge(a, b)
         merged += 1
         pool.push_candidates(heap, survivor.story_id)
+    if weakest is not None and linker.tail_articles > 0:
+        survivors = sorted(set(pool.changed()) | {s for s in touched if pool.get(s) is not None})
+        merged += attach_small_stories(pool, survivors, weakest)
     pool.save()
     conn.execute("UPDATE story_profiles SET dirty = 0 WHERE dirty = 1")
     for story_id in sorted(set(pool.changed()) | {s for s in touched if pool.get(s) is not None}):
         write_story_row(conn, story_id)
     return merged
+
+
+def attach_small_stories(pool: _Pool, story_ids: list[str], weakest: Callable[[Profile], float]) -> int:
+    """Put each small story into the large one it is no weaker a member of than that story's weakest member.
+
+    A story of a few articles about a months-long topic (a column on the oil
+    spill, a blog post on the pandemic) links to the topic's story below its
+    cohesion (its ratio sits near 0.5 where merging asks 0.65), because
+    cohesion is the mean over members and a peripheral article is, by
+    definition, below the mean. Asking instead whether it is at least as
+    close to the story as the story's own weakest member asks whether the
+    story would have to be any looser to hold it. Only stories of at most
+    ``tail_articles`` articles move, only into stories of at least
+    ``host_articles`` (a minimum over fewer is noise), each into its nearest
+    such host. Measured on Timeline17 (BENCHMARKS.md, "Stories, sixth session").
+    """
+    linker, attached, floors = pool.linker, 0, {}
+    for story_id in story_ids:
+        small = pool.get(story_id)
+        if small is None or small.n == 0 or small.n > linker.tail_articles:
+            continue
+        best: tuple[float, Profile] | None = None
+        for host in pool.candidates(small):
+            if host.n < linker.host_articles or distinct_cores(small.entities, small.n, host.entities, host.n):
+                continue
+            link = sparse_dot((small.cols, small.vals), (host.cols, host.vals)) / (small.n * host.n)
+            if best is None or link > best[0]:
+                best = (link, host)
+        if best is None:
+            continue
+        link, host = best
+        if host.story_id not in floors:
+            floors[host.story_id] = weakest(host)
+        if link > floors[host.story_id]:
+            pool.merge(small, host)
+            attached += 1
+    return attached
 
 
 class _Pool:

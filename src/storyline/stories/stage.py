@@ -8,9 +8,11 @@ candidate index, ``events.story_id`` and ``articles.story_id`` of a chunk
 are written in one transaction. Then
 :func:`~storyline.stories.merge.merge_stories` merges, best pair first,
 every story this build touched with the stories it is as close to as to
-itself, and writes the ``stories`` row of each (once: a row read all of its
-story's events, so writing it at every join cost the square of a large
-story's size), in one transaction of its own; touched stories stay marked
+itself, puts each small story it leaves into the large one it is no
+weaker a member of (:func:`~storyline.stories.merge.attach_small_stories`),
+and writes the ``stories`` row of each (once: a row read all of its story's
+events, so writing it at every join cost the square of a large story's
+size), in one transaction of its own; touched stories stay marked
 until it commits, so a killed build resumes exactly where it stopped.
 
 Document frequencies for IDF are counted over every stored article (copies
@@ -33,13 +35,14 @@ from ..config import Settings
 from ..progress import NO_PROGRESS, Progress
 from ..store import Database
 from .linker import StoryLinker
-from .merge import (EMPTY, Corpus, Vector, add, decode, distinct_cores, encode, heaviest, index_story, merge_stories,
-                    sparse_dot, top_entities)
+from .merge import (EMPTY, Corpus, Profile, Vector, add, decode, distinct_cores, encode, heaviest, index_story,
+                    merge_stories, sparse_dot, top_entities)
 
 CHUNK_EVENTS = 200
 RELINK_GROWTH = 1.25     # re-link every story once the corpus has grown by a quarter since the last full link
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 DF_BATCH = 1000
+Entry = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]   # columns, tf, names, named-phrase mask
 
 
 def story_id_for(event_id: str) -> str:
@@ -69,7 +72,8 @@ def run(db: Database, settings: Settings, progress: Progress = NO_PROGRESS) -> d
             counts["events"] += len(chunk)
             advance(len(chunk))
     with db.transaction() as conn:
-        counts["merged"] = merge_stories(conn, linker, corpus.between_stories(conn))
+        weakest = lambda story: weakest_member(conn, linker, featurizer, cache, idf, story)  # noqa: E731
+        counts["merged"] = merge_stories(conn, linker, corpus.between_stories(conn), weakest)
     counts["stories"] = db.scalar("SELECT count(*) FROM stories")
     return counts
 
@@ -137,29 +141,33 @@ class TermCache:
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
-        self._rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        self._rows: dict[str, Entry] = {}
 
-    def _compute(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def _compute(self, featurizer: Any, row: sqlite3.Row) -> Entry:
         from ..events.features import term_column
 
         counts = featurizer.term_counts(row["text"], row["title"])
         buckets: dict[int, float] = {}
+        named: set[int] = set()
         for term, count in counts.items():
             col = term_column(term, featurizer.n_features)
             buckets[col] = buckets.get(col, 0.0) + count
+            if term.startswith("n:"):
+                named.add(col)
         cols = np.array(sorted(buckets), dtype=np.int32)
         raw = np.array([buckets[c] for c in cols.tolist()], dtype=np.float64)
         tf = np.where(raw >= 1, 1.0 + np.log(np.maximum(raw, 1e-12)), raw).astype(np.float32)
         surfaces = _surfaces((row["title"] or "") + "\n" + row["text"])
         names = sorted({_POSSESSIVE_RE.sub("", surfaces.get(t[2:], t[2:])) for t in counts if t.startswith("n:")})
-        return cols, tf, names
+        return cols, tf, names, np.isin(cols, np.fromiter(named, dtype=np.int32, count=len(named)))
 
     def get(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray]:
         """Hashed columns and their sublinear term frequencies."""
-        cols, tf, _ = self.entry(featurizer, row)
+        cols, tf, _, _ = self.entry(featurizer, row)
         return cols, tf
 
-    def entry(self, featurizer: Any, row: sqlite3.Row) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def entry(self, featurizer: Any, row: sqlite3.Row) -> Entry:
+        """Columns, sublinear term frequencies, names as written, and which columns are named phrases."""
         found = self._rows.get(row["id"])
         if found is None:
             found = self._compute(featurizer, row)
@@ -257,17 +265,34 @@ def best_story(conn: sqlite3.Connection, linker: StoryLinker, total: Vector, n: 
 
 def article_sum(linker: StoryLinker, featurizer: Any, cache: TermCache, idf: np.ndarray,
                 rows: list[sqlite3.Row]) -> tuple[Vector, int]:
-    """Sum of the articles' unit vectors (IDF-weighted heaviest terms; copies count once) and their number."""
+    """Sum of the articles' unit vectors (IDF-weighted heaviest terms; copies count once) and their number.
+
+    Named phrases weigh ``name_weight`` times their IDF weight (:class:`StoryLinker`).
+    """
     originals = [r for r in rows if r["duplicate_of"] is None] or list(rows)
     parts_cols, parts_vals = [], []
     for r in originals:
-        cols, tf = cache.get(featurizer, r)
+        cols, tf, _, named = cache.entry(featurizer, r)
         weighted = tf.astype(np.float64) * idf[cols]
+        if linker.name_weight != 1.0:
+            weighted[named] *= linker.name_weight
         kept = heaviest(weighted, cols, linker.article_terms)
         norm = float(np.sqrt(np.dot(weighted[kept], weighted[kept]))) or 1.0
         parts_cols.append(cols[kept].astype(np.int64))
         parts_vals.append(weighted[kept] / norm)
     return add((np.concatenate(parts_cols), np.concatenate(parts_vals)), EMPTY, None), len(originals)
+
+
+def weakest_member(conn: sqlite3.Connection, linker: StoryLinker, featurizer: Any, cache: TermCache,
+                   idf: np.ndarray, story: Profile) -> float:
+    """The lowest mean cosine of one of a story's articles to the others (copies once; its own vector left out)."""
+    rows = conn.execute("SELECT id, title, text, duplicate_of FROM articles "
+                        "WHERE story_id = ? AND duplicate_of IS NULL", (story.story_id,)).fetchall()
+    if story.n < 2 or not rows:
+        return float("inf")
+    total = (story.cols, story.vals)
+    return min((sparse_dot(article_sum(linker, featurizer, cache, idf, [r])[0], total) - 1.0) / (story.n - 1)
+               for r in rows)
 
 
 def _add_to_profile(conn: sqlite3.Connection, linker: StoryLinker, story_id: str, total: Vector, n: int,
