@@ -119,6 +119,35 @@ def _load_bundled(spacy: Any) -> Any:
     return spacy.load(paths[0], exclude=EXCLUDE)
 
 
+# Sentences NER skips (issue 11): the understanding layer keeps PERSON, ORG, GPE, LOC and FAC spans,
+# and in cased news each holds a capital letter; a sentence whose only capital is its first letter and
+# whose first word is a function word (a general English list, not fitted) can hold none of them.
+_CAPITAL = re.compile(r"(?<![\w'’])[A-Z0-9]")
+_FIRST_WORD = re.compile(r"\W*\w+")
+FUNCTION_WORDS = frozenset("""the a an he she it they we i you his her its their our this that these those there but
+and or in on at for after before when while as if so then one some no not all both each other such what who which
+where why how it's he's she's according during about by from with without because although though since until once
+also however meanwhile later earlier now today yesterday tonight tomorrow several many most few""".split())
+
+
+def blank_plain_sentences(text: str) -> str:
+    """``text`` with every sentence that can hold no name blanked out by spaces (offsets and newlines kept).
+
+    A plain sentence starts with a function word ("The", "He", "But"...) and
+    has no other capital letter or digit. NER on gva then reads 87.7% of the
+    non-space text for 12-18% less CPU (``benchmarks/ner_less_text.py``).
+    """
+    chars: list[str] | None = None
+    for a, b in split_sentences(text):
+        first = _FIRST_WORD.match(text, a, b)
+        word = first.group().strip(" \"“‘'(").lower() if first else ""
+        if not _CAPITAL.search(text, first.end() if first else a, b) and (word in FUNCTION_WORDS or not first):
+            if chars is None:
+                chars = list(text)
+            chars[a:b] = [c if c == "\n" else " " for c in text[a:b]]
+    return text if chars is None else "".join(chars)
+
+
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "capt", "sgt", "st", "jr", "sr", "no", "vs",
            "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
