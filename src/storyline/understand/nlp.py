@@ -130,22 +130,49 @@ where why how it's he's she's according during about by from with without becaus
 also however meanwhile later earlier now today yesterday tonight tomorrow several many most few""".split())
 
 
+# Words of a blanked run kept where it touches a sentence NER reads: en_core_web_sm's NER sees 4
+# tokens to each side (4 window-1 CNN layers), and a word is at least one token, so the tokens of a
+# read sentence and their neighbours get the same vectors as in the whole text.
+CONTEXT_WORDS = 6
+_CHUNK = re.compile(r"\S+")
+
+
 def blank_plain_sentences(text: str) -> str:
-    """``text`` with every sentence that can hold no name blanked out by spaces (offsets and newlines kept).
+    """``text`` with the runs of sentences that can hold no name blanked out by spaces (offsets and
+    newlines kept), but for ``CONTEXT_WORDS`` words where a run touches a sentence NER reads.
 
     A plain sentence starts with a function word ("The", "He", "But"...) and
-    has no other capital letter or digit. NER on gva then reads 87.7% of the
-    non-space text for 12-18% less CPU (``benchmarks/ner_less_text.py``).
+    has no other capital letter or digit.
     """
+    spans = split_sentences(text)
+    plain = [_is_plain(text, a, b) for a, b in spans]
     chars: list[str] | None = None
-    for a, b in split_sentences(text):
-        first = _FIRST_WORD.match(text, a, b)
-        word = first.group().strip(" \"“‘'(").lower() if first else ""
-        if not _CAPITAL.search(text, first.end() if first else a, b) and (word in FUNCTION_WORDS or not first):
+    i = 0
+    while i < len(spans):
+        if not plain[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(spans) and plain[j + 1]:
+            j += 1
+        words = list(_CHUNK.finditer(text, spans[i][0], spans[j][1]))
+        keep_head = CONTEXT_WORDS if i > 0 else 0                  # a read sentence before the run
+        keep_tail = CONTEXT_WORDS if j + 1 < len(spans) else 0     # one after it
+        if len(words) > keep_head + keep_tail:
+            a = words[keep_head].start()
+            b = words[len(words) - keep_tail - 1].end()
             if chars is None:
                 chars = list(text)
             chars[a:b] = [c if c == "\n" else " " for c in text[a:b]]
+        i = j + 1
     return text if chars is None else "".join(chars)
+
+
+def _is_plain(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] starts with a function word (or no word) and holds no other capital or digit."""
+    first = _FIRST_WORD.match(text, a, b)
+    word = first.group().strip(" \"“‘'(").lower() if first else ""
+    return not _CAPITAL.search(text, first.end() if first else a, b) and (word in FUNCTION_WORDS or not first)
 
 
 # Abbreviations after which a full stop does not end a sentence.
