@@ -44,6 +44,8 @@ def test_residue_is_cut_and_the_rest_kept(line: str, kept: str, reason: str) -> 
     "The video was posted on Facebook (the family shared it widely).",
     "The council voted to pause the project",                     # lower-case "pause" at the end
     "He was released at 9:30 a.m. on Monday, police said.",
+    "UPDATE: The road has reopened.",                             # a bare label is the author's word
+    "Update on the storm, 2 dead: officials urge caution",
 ])
 def test_news_sentences_with_similar_words_stay_whole(line: str) -> None:
     assert strip_residue(line) == (line, [])

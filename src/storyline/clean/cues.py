@@ -187,9 +187,10 @@ CREDIT_SUFFIX = re.compile(
     _I,
 )
 # "UPDATE (8/14/13):", "Update 10:00 a.m.:", "***UPDATED at 11:37 A.M. on Monday, March 17th***", "UPDATE:":
-# an update label with at most a timestamp, before the sentence it introduces.
+# an update label with a timestamp before the sentence it introduces.  A bare "UPDATE:" stays: it is the
+# author's word (CleanEval's gold keeps it) and carries no names.
 UPDATE_PREFIX = re.compile(
-    rf"^[*\s]*(?:update[sd]?|updated)\b\s*(?:at|@|on)?\s*[(\[]?\s*"
+    rf"^[*\s]*(?:update[sd]?|updated)\b(?=[\w\s(@./,]*?\d)\s*(?:at|@|on)?\s*[(\[]?\s*"
     rf"(?:(?:{_WEEKDAY},?\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|{_CLOCK}"
     rf"|{_TZ}|on|at|\d{{4}})[,\s]*)*[)\]]?\s*(?:[:\-–—]+|\*{{2,}})\s*(?=[\w\"“'‘(])",
     _I,
