@@ -74,6 +74,12 @@ def test_player_chrome_lines_are_dropped(line: str) -> None:
     assert classify_line(line, line_features(line)) == "player-chrome"
 
 
+def test_a_reading_time_label_left_by_a_cut_timestamp_is_dropped() -> None:
+    stamp = "2 min read Last Updated : Aug 24 2023 | 7:02 AM IST"
+    cleaned = clean_text(f"Summit ends with a joint statement\n{stamp}\n{BODY}")
+    assert "min read" not in cleaned.text and cleaned.title == "Summit ends with a joint statement"
+
+
 def test_player_words_in_a_sentence_stay() -> None:
     line = "Something went wrong with the engine, the pilot told investigators on Friday."
     assert classify_line(line, line_features(line)) is None

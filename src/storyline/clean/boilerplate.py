@@ -22,7 +22,11 @@ bottom in :func:`clean_text`:
    the headline; it is returned apart from the text.
 
 Optionally an :class:`OutletLineStats` fed with many articles of one outlet
-drops lines that recur across them (template lines no lexicon knows).
+drops lines that recur across them (template lines no lexicon knows).  The
+ingest pipeline does not use it: an article's text would then depend on which
+other articles of its outlet came before it, so an incremental build would
+not equal a batch one, and on corpora of hundreds of outlets it finds almost
+nothing (BENCHMARKS.md, "Cleaning scraped leads (issue 15, seventh session)").
 """
 from __future__ import annotations
 

@@ -77,7 +77,8 @@ INTERFACE_CHROME = re.compile(
     r"|\bmake\s+a\s+(?:\w+\s+)?donation\b|\bdonate\s+(?:now|today|here)\b"
     r"|\bsupport\s+(?:our|independent|quality)\s+journalism\b|\bbecome\s+a\s+(?:member|subscriber|supporter)\b"
     r"|^follow\s+(?:us|@?\w+)\s+on\b|\benable\s+javascript\b|\bskip\s+to\s+(?:main\s+)?content\b"
-    r"|^loading\.{0,3}$|^(?:click|tap)\s+here\b|^(?:sign\s+in|log\s+in|register|subscribe)(?:\s+(?:now|today))?$",
+    r"|^loading\.{0,3}$|^(?:click|tap)\s+here\b|^(?:sign\s+in|log\s+in|register|subscribe)(?:\s+(?:now|today))?$"
+    r"|^\d+\s+min(?:ute)?s?\s+read$",          # a reading-time label left alone once its timestamp is cut
     _I,
 )
 
