@@ -39,7 +39,7 @@ SECTION_READERS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 EXTRA_KEYS: dict[str, tuple[str, ...]] = {
     "events": ("chunk_size",),                          # the stage's batch size, not a clusterer parameter
-    "entities": ("model", "batch_size", "n_process"),   # the spaCy pipeline the stage loads
+    "entities": ("model", "batch_size", "n_process", "skip_plain_sentences"),   # how the stage runs spaCy
     "engine": ("type",),                                # local | dask
 }
 SECTIONS = tuple(SECTION_READERS)

@@ -129,7 +129,7 @@ def test_distillation_runs_offline_into_the_cache_once(tmp_path: Path, monkeypat
 
 def test_head_tokenizing_gives_static_embeddings_own_vectors(encoder: Encoder) -> None:
     """Our short-cut (tokenize a head, re-read short ones) equals StaticEmbedding.encode truncated at the cap."""
-    st = encoder._load()
+    st = embed.load_model("minilm-static", "cpu")       # sentence-transformers' own model, the reference
     texts = [SIMILAR[0] * 12, UNRELATED, "x" * 3000, "Supercalifragilisticexpialidocious " * 60,
              "9" * 700 + " the earthquake", "", "a " * 900]
     for cap in (8, 128):
@@ -137,3 +137,29 @@ def test_head_tokenizing_gives_static_embeddings_own_vectors(encoder: Encoder) -
         theirs = st.encode(texts, normalize_embeddings=True, convert_to_numpy=True).astype(np.float32)
         ours = encoder.encode(texts, max_length=cap)
         assert np.allclose(ours, theirs, atol=1e-5)
+
+
+def test_numpy_table_equals_static_embedding_bit_for_bit(encoder: Encoder) -> None:
+    """The encoder's numpy table gives StaticEmbedding's (torch EmbeddingBag) rows exactly."""
+    table = encoder._load()
+    assert isinstance(table, embed.StaticTable)
+    st = embed.load_model("minilm-static", "cpu")
+    texts = [*SIMILAR, UNRELATED, "Short.", "", "zzzqqq", SIMILAR[0] * 30, "a " * 900]
+    for cap in (8, 128, 256):
+        ours = encoder._encode_table(table, texts, cap)
+        theirs = encoder._encode_static(st, embed._static_module(st), texts, cap)
+        assert np.array_equal(ours, theirs)
+
+
+def test_static_encoding_imports_no_torch() -> None:
+    """A CPU build embeds without importing torch or sentence-transformers (5.8 CPU-s a process)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from storyline.represent.embed import get_encoder; "
+            "get_encoder('auto', 'auto').encode(['Quake hits the coast.']); "
+            "print(sorted(m for m in ('torch', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    if not embed.cuda_available():
+        assert out.stdout.strip() == "[]"

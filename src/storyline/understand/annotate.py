@@ -24,7 +24,7 @@ from ..clean.encoding import repair_mojibake
 from ..progress import Progress
 from ..store import Database
 from .entities import RawMention, extract_mentions
-from .nlp import load_nlp, split_sentences
+from .nlp import blank_plain_sentences, load_nlp, split_sentences
 
 WATERMARK = "understand.seq"
 MAX_CHARS = 100_000     # spaCy's default limit is 1M; news beyond this is a feed dump, not an article
@@ -90,13 +90,17 @@ def margin_of(raw: str | None, text: str, limit: int = MAX_MARGIN_CHARS) -> Marg
     return Margin(raw, spans)
 
 
-def annotate_batch(nlp: Any, batch: list[Article], batch_size: int) -> list[Annotated]:
+def annotate_batch(nlp: Any, batch: list[Article], batch_size: int, skip_plain: bool = True) -> list[Annotated]:
     """Mentions, sentences and margin mentions of a batch of articles.
 
     The margins go through the same NER in the same stream, after the bodies.
+    With ``skip_plain`` the NER reads each body with its plain sentences
+    blanked out (:func:`~storyline.understand.nlp.blank_plain_sentences`).
     """
     margins = [margin_of(raw, text) for _, _, text, raw in batch]
     texts = [text[:MAX_CHARS] for _, _, text, _ in batch]
+    if skip_plain:
+        texts = [blank_plain_sentences(t) for t in texts]
     docs = list(nlp.pipe(texts + [m.text for m in margins if m.text], batch_size=batch_size))
     margin_docs = iter(docs[len(batch):])
     rows = []
@@ -108,9 +112,10 @@ def annotate_batch(nlp: Any, batch: list[Article], batch_size: int) -> list[Anno
     return rows
 
 
-def _annotate_in_worker(batch: list[Article], model: str | None, batch_size: int) -> list[Annotated]:
+def _annotate_in_worker(batch: list[Article], model: str | None, batch_size: int,
+                        skip_plain: bool) -> list[Annotated]:
     """:func:`annotate_batch` in a worker process, with that process's one NER pipeline."""
-    return annotate_batch(load_nlp(model), batch, batch_size)
+    return annotate_batch(load_nlp(model), batch, batch_size, skip_plain)
 
 
 def auto_processes(n_articles: int) -> int:
@@ -127,11 +132,15 @@ class Annotator:
 
     Batches are read in ingest order; at most ``ahead`` articles are in flight, so a build on a
     large corpus holds a bounded number of finished rows while no one writes them.
+    ``skip_plain_sentences`` (``[entities]``, default on) leaves sentences that can hold no name
+    out of NER (:func:`annotate_batch`).
     """
 
     def __init__(self, db: Database, model: str | None = None, batch_size: int = NER_BATCH,
-                 n_process: int | None = None, ahead: int = AHEAD_ARTICLES) -> None:
+                 n_process: int | None = None, ahead: int = AHEAD_ARTICLES,
+                 skip_plain_sentences: bool = True) -> None:
         self.db, self.model, self.batch_size = db, model, batch_size
+        self.skip_plain = bool(skip_plain_sentences)
         self.after = int(db.get_state(WATERMARK, 0) or 0)
         self.total = int(db.scalar("SELECT count(*) FROM articles WHERE seq > ?", (self.after,)))
         self.n_process = auto_processes(self.total) if n_process is None else max(1, int(n_process))
@@ -175,7 +184,7 @@ class Annotator:
         if self.pool is None:
             nlp = load_nlp(self.model)
             for batch in self._batches():
-                yield batch[-1][0], annotate_batch(nlp, batch, self.batch_size)
+                yield batch[-1][0], annotate_batch(nlp, batch, self.batch_size, self.skip_plain)
             return
         while self.pending:
             seq, _, future = self.pending.popleft()
@@ -193,7 +202,8 @@ class Annotator:
             if batch is None:
                 return
             with stop_signals_blocked():
-                future = self.pool.submit(_annotate_in_worker, batch, self.model, self.batch_size)
+                future = self.pool.submit(_annotate_in_worker, batch, self.model, self.batch_size,
+                                          self.skip_plain)
             self.pending.append((batch[-1][0], len(batch), future))
 
     def _batches(self, limit: int | None = None) -> Iterator[list[Article]]:
@@ -231,11 +241,13 @@ def _write_annotations(db: Database, rows: list[Annotated], seq: int) -> None:
 
 
 def annotate_new(db: Database, progress: Progress, model: str | None = None, batch_size: int = NER_BATCH,
-                 n_process: int | None = None, started: Annotator | None = None) -> int:
+                 n_process: int | None = None, started: Annotator | None = None,
+                 skip_plain_sentences: bool = True) -> int:
     """NER mentions and sentence spans for articles past the watermark, one transaction per batch.
 
     ``started`` is an :class:`Annotator` the build began earlier (its settings were read then);
     ``n_process`` None picks :func:`auto_processes`.
     """
-    annotator = started or Annotator(db, model, batch_size, n_process)
+    annotator = started or Annotator(db, model, batch_size, n_process,
+                                     skip_plain_sentences=skip_plain_sentences)
     return annotator.run(progress)

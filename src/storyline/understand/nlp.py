@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from collections.abc import Iterator
 from typing import Any
@@ -20,11 +21,11 @@ EXCLUDE = ["parser", "lemmatizer", "senter", "tagger", "attribute_ruler"]
 @lru_cache(maxsize=2)
 def load_nlp(model: str | None = None) -> Any:
     """A spaCy pipeline by name or path; the default is the bundled en_core_web_sm 3.8."""
+    name = model or DEFAULT_MODEL
     try:
-        import spacy
+        spacy = import_spacy(torch_free=name == DEFAULT_MODEL)
     except ImportError as exc:
         raise DependencyError("entities need spaCy: pip install 'storyline[nlp]'") from exc
-    name = model or DEFAULT_MODEL
     try:
         return use_numpy_gemm(drop_idle_components(spacy.load(name, exclude=EXCLUDE)))
     except OSError as exc:
@@ -32,6 +33,27 @@ def load_nlp(model: str | None = None) -> Any:
             raise DependencyError(f"cannot load spaCy model {name!r}: "
                                   "give an installed package name or a path") from exc
     return use_numpy_gemm(drop_idle_components(_load_bundled(spacy)))
+
+
+def import_spacy(torch_free: bool = True) -> Any:
+    """spaCy, imported (when it is not yet) without letting thinc import torch if ``torch_free``.
+
+    thinc imports torch whenever it is installed, for the torch layers a
+    CPU pipeline such as en_core_web_sm never uses: `import spacy` costs
+    1.85-1.98 + 0.22 CPU-s with torch and 0.61-0.65 + 0.10 without, and a
+    build loads spaCy in three processes (two NER workers, the quote parser's).
+    Only the bundled model's loaders ask for it; torch itself stays importable
+    afterwards, but thinc in this process then runs no torch layer.
+    """
+    if torch_free and "spacy" not in sys.modules and "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]   # `import torch` raises ImportError
+        try:
+            import spacy
+        finally:
+            del sys.modules["torch"]
+    import spacy
+
+    return spacy
 
 
 def use_numpy_gemm(nlp: Any) -> Any:
@@ -95,6 +117,62 @@ def _load_bundled(spacy: Any) -> Any:
     if not paths:
         raise DependencyError(f"no spaCy model data under {root}")
     return spacy.load(paths[0], exclude=EXCLUDE)
+
+
+# Sentences NER skips (issue 11): the understanding layer keeps PERSON, ORG, GPE, LOC and FAC spans,
+# and in cased news each holds a capital letter; a sentence whose only capital is its first letter and
+# whose first word is a function word (a general English list, not fitted) can hold none of them.
+_CAPITAL = re.compile(r"(?<![\w'’])[A-Z0-9]")
+_FIRST_WORD = re.compile(r"\W*\w+")
+FUNCTION_WORDS = frozenset("""the a an he she it they we i you his her its their our this that these those there but
+and or in on at for after before when while as if so then one some no not all both each other such what who which
+where why how it's he's she's according during about by from with without because although though since until once
+also however meanwhile later earlier now today yesterday tonight tomorrow several many most few""".split())
+
+
+# Words of a blanked run kept where it touches a sentence NER reads: en_core_web_sm's NER sees 4
+# tokens to each side (4 window-1 CNN layers), and a word is at least one token, so the tokens of a
+# read sentence and their neighbours get the same vectors as in the whole text.
+CONTEXT_WORDS = 6
+_CHUNK = re.compile(r"\S+")
+
+
+def blank_plain_sentences(text: str) -> str:
+    """``text`` with the runs of sentences that can hold no name blanked out by spaces (offsets and
+    newlines kept), but for ``CONTEXT_WORDS`` words where a run touches a sentence NER reads.
+
+    A plain sentence starts with a function word ("The", "He", "But"...) and
+    has no other capital letter or digit.
+    """
+    spans = split_sentences(text)
+    plain = [_is_plain(text, a, b) for a, b in spans]
+    chars: list[str] | None = None
+    i = 0
+    while i < len(spans):
+        if not plain[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(spans) and plain[j + 1]:
+            j += 1
+        words = list(_CHUNK.finditer(text, spans[i][0], spans[j][1]))
+        keep_head = CONTEXT_WORDS if i > 0 else 0                  # a read sentence before the run
+        keep_tail = CONTEXT_WORDS if j + 1 < len(spans) else 0     # one after it
+        if len(words) > keep_head + keep_tail:
+            a = words[keep_head].start()
+            b = words[len(words) - keep_tail - 1].end()
+            if chars is None:
+                chars = list(text)
+            chars[a:b] = [c if c == "\n" else " " for c in text[a:b]]
+        i = j + 1
+    return text if chars is None else "".join(chars)
+
+
+def _is_plain(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] starts with a function word (or no word) and holds no other capital or digit."""
+    first = _FIRST_WORD.match(text, a, b)
+    word = first.group().strip(" \"“‘'(").lower() if first else ""
+    return not _CAPITAL.search(text, first.end() if first else a, b) and (word in FUNCTION_WORDS or not first)
 
 
 # Abbreviations after which a full stop does not end a sentence.

@@ -218,11 +218,12 @@ _CLIMB_DEPS = ("conj", "advcl", "xcomp", "pcomp", "prep", "acl", "relcl", "dep",
 def load_parser() -> Any | None:
     """spaCy's tagger and dependency parser (no NER) for the sentences that hold quotes; None when
     spaCy or its English model is not installed, and the surface rules take over."""
+    from .nlp import DEFAULT_MODEL, import_spacy, use_numpy_gemm
+
     try:
-        import spacy
+        spacy = import_spacy()
     except ImportError:
         return None
-    from .nlp import DEFAULT_MODEL, use_numpy_gemm
 
     try:
         return use_numpy_gemm(spacy.load(DEFAULT_MODEL, exclude=["ner"]))
