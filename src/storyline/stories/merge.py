@@ -76,7 +76,7 @@ def merge_stories(conn: sqlite3.Connection, linker: StoryLinker, background: flo
         survivor = pool.merge(a, b)
         merged += 1
         pool.push_candidates(heap, survivor.story_id)
-    if weakest is not None and linker.tail_articles > 0:
+    if weakest is not None and (linker.tail_articles > 0 or linker.tail_share > 0):
         survivors = sorted(set(pool.changed()) | {s for s in touched if pool.get(s) is not None})
         merged += attach_small_stories(pool, survivors, weakest)
     pool.save()
@@ -96,18 +96,24 @@ def attach_small_stories(pool: _Pool, story_ids: list[str], weakest: Callable[[P
     definition, below the mean. Asking instead whether it is at least as
     close to the story as the story's own weakest member asks whether the
     story would have to be any looser to hold it. Only stories of at most
-    ``tail_articles`` articles move, only into stories of at least
-    ``host_articles`` (a minimum over fewer is noise), each into its nearest
-    such host. Measured on Timeline17 (BENCHMARKS.md, "Stories, sixth session").
+    ``tail_articles`` articles, or at most ``tail_share`` of the host's size,
+    move, only into stories of at least ``host_articles`` (a minimum over
+    fewer is noise), each into its nearest such host. The share lets a side
+    thread of a months-long topic (a dozen articles on one turn of it beside
+    hundreds on the whole) go home, where a fixed size
+    would have to be large enough to move whole stories between two small
+    hosts. Measured on Timeline17 (BENCHMARKS.md, "Stories, sixth session";
+    "Stories, seventh session" for the share).
     """
     linker, attached, floors = pool.linker, 0, {}
     for story_id in story_ids:
         small = pool.get(story_id)
-        if small is None or small.n == 0 or small.n > linker.tail_articles:
+        if small is None or small.n == 0 or (small.n > linker.tail_articles and linker.tail_share <= 0):
             continue
         best: tuple[float, Profile] | None = None
         for host in pool.candidates(small):
-            if host.n < linker.host_articles or distinct_cores(small.entities, small.n, host.entities, host.n):
+            if (host.n < linker.host_articles or not _may_host(linker, small.n, host.n)
+                    or distinct_cores(small.entities, small.n, host.entities, host.n)):
                 continue
             link = sparse_dot((small.cols, small.vals), (host.cols, host.vals)) / (small.n * host.n)
             if best is None or link > best[0]:
@@ -121,6 +127,11 @@ def attach_small_stories(pool: _Pool, story_ids: list[str], weakest: Callable[[P
             pool.merge(small, host)
             attached += 1
     return attached
+
+
+def _may_host(linker: StoryLinker, small: int, host: int) -> bool:
+    """Whether a story of ``host`` articles is large enough to take one of ``small`` as a peripheral member."""
+    return small <= linker.tail_articles or small <= linker.tail_share * host
 
 
 class _Pool:
