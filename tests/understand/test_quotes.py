@@ -156,3 +156,16 @@ def test_whole_word_hits_equal_the_regex_they_replace() -> None:
     for form in ("Ba", "Ba Ba", "BaBa", "said"):
         expected = [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)]
         assert list(whole_word_hits(text, form)) == expected
+
+
+def test_several_articles_parsed_together_get_what_each_gets_alone() -> None:
+    """extract_many parses every article's quote sentences in one stream: the same quotes and speakers."""
+    texts = ['Maria Lopez met John Park. "We will open the border next week," Lopez said.',
+             'No quotes here, only Madrid.',
+             '"The ministry has done nothing for us at all," said John Park. "We keep on waiting and waiting."\n'
+             'According to the Interior Ministry, "the border will stay shut for now and for good."',
+             '"It is far too early to tell what happened there," Park told reporters in Madrid.']
+    extractor = QuoteExtractor()
+    alone = [extractor.extract(t, _mentions(t, NAMES)) for t in texts]
+    together = extractor.extract_many([(t, _mentions(t, NAMES), None) for t in texts])
+    assert together == alone and sum(map(len, alone)) >= 4

@@ -98,13 +98,7 @@ class QuoteExtractor:
         speech verb, the object of "according to", a name before a colon); the
         surface rules below are asked only where no parser is installed.
         """
-        from .nlp import split_sentences
-
-        sentences = list(sentences) if sentences is not None else split_sentences(text)
-        mentions = sorted(mentions, key=lambda m: m.start)
-        if self.syntax:
-            mentions = with_repeats(text, mentions)
-        quotes = [q for q in find_quotations(text) if len(q.text.split()) >= self.min_words]
+        sentences, mentions, quotes = self._prepare(text, mentions, sentences)
         parser = load_parser() if self.syntax else None
         if parser is not None:
             SyntaxAttributor(parser, text, mentions, sentences, quotes).run()
@@ -116,6 +110,37 @@ class QuoteExtractor:
                 q.confidence = _CONFIDENCE.get(q.how.split("-")[0], 0.6)
             previous = q
         return quotes
+
+    def extract_many(self, articles: Sequence[tuple[str, Sequence[SpeakerMention],
+                                                    Sequence[tuple[int, int]] | None]]) -> list[list[FoundQuote]]:
+        """:meth:`extract` of several (text, mentions, sentences) articles, their quote sentences
+        parsed in one ``nlp.pipe`` stream: one stream per article cost 4.57 / 4.65 CPU-s against
+        3.80 / 3.72 for one over 800 gva articles (2,194 sentences), the same parses."""
+        parser = load_parser() if self.syntax else None
+        if parser is None:
+            return [self.extract(*article) for article in articles]
+        readers, found = [], []
+        for text, mentions, sentences in articles:
+            spans, ordered, quotes = self._prepare(text, mentions, sentences)
+            readers.append(SyntaxAttributor(parser, text, ordered, spans, quotes))
+            found.append(quotes)
+        texts = [reader.to_parse() for reader in readers]
+        docs = iter(parser.pipe([t for group in texts for t in group], batch_size=PARSE_BATCH))
+        for reader, group in zip(readers, texts, strict=True):
+            reader.run([next(docs) for _ in group])
+        return found
+
+    def _prepare(self, text: str, mentions: Sequence[SpeakerMention], sentences: Sequence[tuple[int, int]] | None
+                 ) -> tuple[list[tuple[int, int]], list[SpeakerMention], list[FoundQuote]]:
+        """Sentence spans, speakers sorted (with repeats when the grammar decides) and the quotes found."""
+        from .nlp import split_sentences
+
+        spans = list(sentences) if sentences is not None else split_sentences(text)
+        ordered = sorted(mentions, key=lambda m: m.start)
+        if self.syntax:
+            ordered = with_repeats(text, ordered)
+        quotes = [q for q in find_quotations(text) if len(q.text.split()) >= self.min_words]
+        return spans, ordered, quotes
 
     def _attribute(self, text: str, q: FoundQuote, mentions: Sequence[SpeakerMention],
                    sentences: Sequence[tuple[int, int]], previous: FoundQuote | None) -> None:
@@ -210,6 +235,7 @@ SPEECH_LEMMAS = frozenset({
 _CONFIDENCE = {"subject": 0.95, "appos": 0.9, "title": 0.9, "according": 0.9, "colon": 0.8, "inline": 0.8,
                "pronoun": 0.75, "noun": 0.65, "continued": 0.8, "after": 0.7, "before": 0.7, "next": 0.6}
 _SPEAKER_TYPES = ("PERSON", "ORG")
+PARSE_BATCH = 64        # quote sentences per parser batch when several articles are parsed together
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _CLIMB_DEPS = ("conj", "advcl", "xcomp", "pcomp", "prep", "acl", "relcl", "dep", "parataxis")
 
@@ -265,15 +291,24 @@ class SyntaxAttributor:
         self.sentences = list(sentences)
         self.starts = [m.start for m in self.mentions]
         self.spans = [(q.start, q.end) for q in quotes]
+        self.frames: list[tuple[int, int]] = []
+        self.unique: list[tuple[int, int]] = []
 
-    def run(self) -> None:
-        """Parse each quote's sentence once and attribute the quotes in reading order."""
-        frames = [_sentence_around(self.sentences, q.start, q.end) for q in self.quotes]
-        unique = sorted(set(frames))
+    def to_parse(self) -> list[str]:
+        """The text of each sentence that holds a quote, once each, in the order :meth:`run` reads them."""
+        self.frames = [_sentence_around(self.sentences, q.start, q.end) for q in self.quotes]
+        self.unique = sorted(set(self.frames))
         opens = [q.start for q in self.quotes]
-        docs = dict(zip(unique, self.nlp.pipe(parse_text(self.text, a, b, opens) for a, b in unique), strict=True))
+        return [parse_text(self.text, a, b, opens) for a, b in self.unique]
+
+    def run(self, parsed: Sequence[Any] | None = None) -> None:
+        """Attribute the quotes in reading order; ``parsed`` holds the docs of :meth:`to_parse`'s texts
+        (when None, they are parsed here)."""
+        if parsed is None:
+            parsed = list(self.nlp.pipe(self.to_parse()))
+        docs = dict(zip(self.unique, parsed, strict=True))
         previous: FoundQuote | None = None
-        for q, frame in zip(self.quotes, frames, strict=True):
+        for q, frame in zip(self.quotes, self.frames, strict=True):
             self.attribute(q, frame, docs[frame], previous)
             if q.speaker_entity_id:
                 q.confidence = _CONFIDENCE.get(q.how, 0.6)

@@ -22,6 +22,7 @@ RESOLVED = "understand.resolved"
 ID_CHUNK = 500          # ids per ``IN (...)`` query, well under SQLite's variable limit
 QUOTE_CHUNK = 256       # articles whose quotes are attributed and written per transaction
 QUOTES_AHEAD = 8        # chunks handed to the quote workers before the first is written
+QUOTE_GROUP = 16        # articles a quote worker parses in one stream (one task)
 FACT_CHUNK = 64         # events whose facts are aligned per encoder call and transaction
 
 
@@ -166,7 +167,7 @@ def quote_mapper(n_articles: int) -> Iterator[Callable[..., Iterable[Any]]]:
 
     def map_items(fn: Callable[..., Any], *its: Iterable[Any]) -> Iterable[Any]:
         with stop_signals_blocked():            # the first submit forks the workers
-            return pool.map(fn, *its, chunksize=8)
+            return pool.map(fn, *its, chunksize=1)       # an item is a group of QUOTE_GROUP articles
 
     try:
         yield map_items
@@ -174,10 +175,12 @@ def quote_mapper(n_articles: int) -> Iterator[Callable[..., Iterable[Any]]]:
         pool.shutdown(cancel_futures=True)
 
 
-def _quotes_of(extractor: QuoteExtractor, text: str, mentions: list[SpeakerMention],
-               sentences: list[tuple[int, int]] | None) -> list[FoundQuote]:
-    """One article's attributed quotes (a module function, so a worker process can run it)."""
-    return extractor.extract(text, mentions, sentences)
+QuoteInput = tuple[str, list[SpeakerMention], list[tuple[int, int]] | None]      # text, speakers, sentences
+
+
+def _quotes_of(extractor: QuoteExtractor, articles: list[QuoteInput]) -> list[list[FoundQuote]]:
+    """The attributed quotes of a group of articles (a module function, so a worker process can run it)."""
+    return extractor.extract_many(articles)
 
 
 def _move_quotes(db: Database) -> None:
@@ -204,11 +207,13 @@ def _extract_quotes_later(db: Database, extractor: QuoteExtractor, article_ids: 
         sentences[r[0]].append((r[1], r[2]))
     rows = list(_rows_for(db, "SELECT id, text, coalesce(event_id, id) AS event_id, seq FROM articles", "id",
                           article_ids, "seq"))
-    per_article = mapper(_quotes_of, itertools.repeat(extractor), [r["text"] or "" for r in rows],
-                         [mentions.get(r["id"], []) for r in rows], [sentences.get(r["id"]) or None for r in rows])
+    articles = [(r["text"] or "", mentions.get(r["id"], []), sentences.get(r["id"]) or None) for r in rows]
+    groups = mapper(_quotes_of, itertools.repeat(extractor),
+                    [articles[i:i + QUOTE_GROUP] for i in range(0, len(articles), QUOTE_GROUP)])
 
     def collect() -> list[tuple[Quote, Any]]:
         found = []
+        per_article = itertools.chain.from_iterable(groups)
         for r, quotes in zip(rows, per_article, strict=True):
             for q in quotes:
                 found.append((Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
