@@ -1,6 +1,11 @@
-"""What NER on less text would cost in mentions (issue 11): a measurement, not what the build does.
+"""What NER on less text costs in mentions (issue 11).
 
-    python benchmarks/ner_less_text.py [N]     # the first N gva articles (default 300)
+    python benchmarks/ner_less_text.py [N] [whole|context]   # the first N gva articles (default 300)
+
+``context`` (the default) is what the build does since the seventh session
+(``nlp.blank_plain_sentences``: runs of plain sentences blanked inside, 6
+words kept where a run touches a read sentence); ``whole`` is the sixth
+session's measurement, every plain sentence blanked whole.
 
 The understanding layer keeps only PERSON, ORG, GPE, LOC and FAC spans
 (``entities.LABEL_TYPES``), and in cased news each holds a capital letter.
@@ -30,8 +35,8 @@ where why how it's he's she's according during about by from with without becaus
 also however meanwhile later earlier now today yesterday tonight tomorrow several many most few""".split())
 
 
-def blank_plain_sentences(text: str) -> str:
-    """The text with sentences that can hold no name blanked out (newlines kept)."""
+def blank_whole_plain_sentences(text: str) -> str:
+    """The text with sentences that can hold no name blanked out whole (newlines kept)."""
     from storyline.understand.nlp import split_sentences
 
     chars = list(text)
@@ -43,13 +48,14 @@ def blank_plain_sentences(text: str) -> str:
     return "".join(chars)
 
 
-def main(n: int) -> None:
+def main(n: int, how: str = "context") -> None:
     from storyline.understand.entities import extract_mentions
-    from storyline.understand.nlp import load_nlp
+    from storyline.understand.nlp import blank_plain_sentences, load_nlp
 
     with GVA.open(encoding="utf-8") as fh:
         texts = [json.loads(line)["text"][:100_000] for _, line in zip(range(n), fh, strict=False)]
-    reduced = [blank_plain_sentences(t) for t in texts]
+    blank = blank_whole_plain_sentences if how == "whole" else blank_plain_sentences
+    reduced = [blank(t) for t in texts]
     kept = sum(len(r.replace(" ", "")) for r in reduced) / sum(len(t.replace(" ", "")) for t in texts)
     print(f"{n} articles; non-space characters left after blanking: {kept:.1%}")
     nlp = load_nlp()
@@ -64,4 +70,4 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300, sys.argv[2] if len(sys.argv) > 2 else "context")

@@ -38,17 +38,25 @@ def run(db: Database, settings: Settings, progress: Progress, started: Annotator
     ner_kw = {k: entity_kw.pop(k) for k in NER_KEYS if k in entity_kw}
     n_new = annotate_new(db, progress, **ner_kw, started=started)
     resolved = stage.resolve_entities(db, EntityResolver(**entity_kw), force=n_new > 0)
-    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress)
     aligner = FactAligner(**settings.section("facts"))
     aligner.model = settings.get("embed", "model")
-    n_facts = stage.align_facts(db, aligner, progress)
-    # places read resolved PLACE mentions and event membership: both change only with a resolution
-    placed = db.get_state(PLACED)
-    wanted = f"{db.get_state(stage.RESOLVED)}|{PLACES_VERSION}"       # a new place method re-places every event
-    if resolved or placed != wanted:
-        assign_places(db)
-        with db.transaction():
-            db.set_state(PLACED, wanted)
+    done: dict[str, int] = {}
+
+    def facts_and_places() -> None:
+        """Facts and places read mentions, entities and events, never quotes: they run while the
+        quote workers parse (on gva, 2 cores: the quote step's wall time hidden behind theirs)."""
+        done["facts"] = stage.align_facts(db, aligner, progress)
+        # places read resolved PLACE mentions and event membership: both change only with a resolution
+        placed = db.get_state(PLACED)
+        wanted = f"{db.get_state(stage.RESOLVED)}|{PLACES_VERSION}"   # a new place method re-places every event
+        if resolved or placed != wanted:
+            assign_places(db)
+            with db.transaction():
+                db.set_state(PLACED, wanted)
+
+    n_quotes = stage.attribute_quotes(db, QuoteExtractor(**settings.section("quotes")), progress,
+                                      meanwhile=facts_and_places)
+    n_facts = done["facts"]
     return {"articles": n_new, "entities": db.scalar("SELECT count(*) FROM entities"),
             "quotes": n_quotes, "facts": n_facts, "places": db.scalar("SELECT count(place) FROM events")}
 

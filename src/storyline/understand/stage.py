@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +21,7 @@ from .quotes import FoundQuote, QuoteExtractor, SpeakerMention, group_quotes, qu
 RESOLVED = "understand.resolved"
 ID_CHUNK = 500          # ids per ``IN (...)`` query, well under SQLite's variable limit
 QUOTE_CHUNK = 256       # articles whose quotes are attributed and written per transaction
+QUOTES_AHEAD = 8        # chunks handed to the quote workers before the first is written
 FACT_CHUNK = 64         # events whose facts are aligned per encoder call and transaction
 
 
@@ -107,22 +108,42 @@ def _rows_for(db: Database, sql: str, column: str, ids: Sequence[str] | None, or
         yield from db.conn.execute(f"{sql} WHERE {column} IN ({','.join('?' * len(part))}) ORDER BY {order}", part)
 
 
-def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress) -> int:
+def attribute_quotes(db: Database, extractor: QuoteExtractor, progress: Progress,
+                     meanwhile: Callable[[], Any] | None = None) -> int:
     """Find and attribute the quotes of the articles queued for it, then regroup repeats per event.
 
     An article is queued when it is first annotated and when resolution changes
     one of its speakers; an article that moved to another event takes its
     quotes along. Repeats are regrouped only in the events these touched, in
     the order a whole-corpus pass would see them, so the result equals one.
+
+    ``meanwhile`` runs once the first ``QUOTES_AHEAD`` chunks are handed to the
+    workers, before any is written: the build aligns facts and places events
+    there, on one core, while the two quote workers parse (they read nothing
+    those steps write).
     """
     stale = [r[0] for r in db.conn.execute(
         "SELECT s.article_id FROM quotes_stale s JOIN articles a ON a.id = s.article_id ORDER BY a.seq")]
     _move_quotes(db)
-    with quote_mapper(len(stale)) as mapper, progress.task("quotes", total=len(stale)) as advance:
-        for i in range(0, len(stale), QUOTE_CHUNK):
-            chunk = stale[i:i + QUOTE_CHUNK]
-            _write_quotes(db, chunk, _extract_quotes(db, extractor, chunk, mapper))
-            advance(len(chunk))
+    chunks = iter([stale[i:i + QUOTE_CHUNK] for i in range(0, len(stale), QUOTE_CHUNK)])
+    with quote_mapper(len(stale)) as mapper:
+        ahead: deque[tuple[list[str], Callable[[], list[tuple[Quote, Any]]]]] = deque()
+
+        def submit() -> None:
+            chunk = next(chunks, None)
+            if chunk is not None:
+                ahead.append((chunk, _extract_quotes_later(db, extractor, chunk, mapper)))
+
+        for _ in range(QUOTES_AHEAD):
+            submit()
+        if meanwhile is not None:
+            meanwhile()
+        with progress.task("quotes", total=len(stale)) as advance:
+            while ahead:
+                chunk, found = ahead.popleft()
+                _write_quotes(db, chunk, found())
+                submit()
+                advance(len(chunk))
     _regroup(db)
     return int(db.scalar("SELECT count(*) FROM quotes"))
 
@@ -172,10 +193,10 @@ def _move_quotes(db: Database) -> None:
                          [(e,) for r in rows for e in (r[1], r[2]) if e])
 
 
-def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[str],
-                    mapper: Callable[..., Iterable[Any]] = map) -> list[tuple[Quote, Any]]:
-    """(record, found quote) for every quote of these articles, from stored sentences and speakers;
-    ``mapper`` runs the extraction (:func:`quote_mapper`)."""
+def _extract_quotes_later(db: Database, extractor: QuoteExtractor, article_ids: list[str],
+                          mapper: Callable[..., Iterable[Any]] = map) -> Callable[[], list[tuple[Quote, Any]]]:
+    """Read these articles' text, sentences and speakers now and hand them to ``mapper`` (a pool's
+    map starts on them at once); the function returned collects the (record, found quote) pairs."""
     mentions = speaker_mentions(db, article_ids)
     sentences: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for r in _rows_for(db, "SELECT article_id, start, end FROM sentences", "article_id", article_ids,
@@ -185,12 +206,16 @@ def _extract_quotes(db: Database, extractor: QuoteExtractor, article_ids: list[s
                           article_ids, "seq"))
     per_article = mapper(_quotes_of, itertools.repeat(extractor), [r["text"] or "" for r in rows],
                          [mentions.get(r["id"], []) for r in rows], [sentences.get(r["id"]) or None for r in rows])
-    found = []
-    for r, quotes in zip(rows, per_article, strict=True):
-        for q in quotes:
-            found.append((Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
-                                q.speaker_entity_id, quote_id(r["id"], q.start), r["event_id"]), q))
-    return found
+
+    def collect() -> list[tuple[Quote, Any]]:
+        found = []
+        for r, quotes in zip(rows, per_article, strict=True):
+            for q in quotes:
+                found.append((Quote(quote_id(r["id"], q.start), q.text, r["id"], q.start, q.end, q.speaker,
+                                    q.speaker_entity_id, quote_id(r["id"], q.start), r["event_id"]), q))
+        return found
+
+    return collect
 
 
 def _write_quotes(db: Database, article_ids: list[str], found: list[tuple[Quote, Any]]) -> None:
