@@ -225,8 +225,9 @@ def test_name_weight_scales_the_named_phrases_of_an_article_vector() -> None:
 class _FakePool:
     """The three things :func:`attach_small_stories` asks of the merge pass's pool."""
 
-    def __init__(self, linker: StoryLinker, profiles: list) -> None:
+    def __init__(self, linker: StoryLinker, profiles: list, background: float = 0.0) -> None:
         self.linker, self.profiles, self.merged = linker, {p.story_id: p for p in profiles}, []
+        self.background = background
 
     def get(self, story_id: str):  # noqa: ANN201 - a Profile or None, as _Pool.get
         return self.profiles.get(story_id)
@@ -265,3 +266,19 @@ def test_a_small_story_joins_the_host_it_is_no_weaker_a_member_of() -> None:
     weakest = {"host": 0.1, "other": 0.3}
     assert attach_small_stories(pool, ["near", "far", "big"], lambda p: weakest[p.story_id]) == 1  # type: ignore[arg-type]
     assert pool.merged == [("near", "host")]
+
+
+@pytest.mark.parametrize(("background", "moved"), [(0.1, 1), (0.2, 0)])
+def test_a_story_within_tail_share_of_a_host_moves_when_it_clears_the_background(background: float,
+                                                                                 moved: int) -> None:
+    """tail_share lets a story of 3 join a host of 20 (3 <= 0.2 x 20); its link 0.2 must clear lift x background."""
+    from storyline.stories.merge import attach_small_stories
+
+    linker = StoryLinker(tail_articles=2, host_articles=10, tail_share=0.2, lift=1.25)
+    host = _profile("host", 1, {1: 4.0, 2: 4.0}, 20)
+    big = _profile("big", 2, {1: 3.0}, 3)                        # link 3 x 4 / (3 x 20) = 0.2
+    pool = _FakePool(linker, [host, big], background)
+    assert attach_small_stories(pool, ["big"], lambda p: 0.1) == moved  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="tail_share"):
+        StoryLinker(tail_share=1.0)
+
